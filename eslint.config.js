@@ -1,0 +1,25 @@
+// Lint runs in `npm test`: typescript-eslint's recommended rules plus the architecture's import boundaries.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'coverage/**', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'error',
+    },
+  },
+  {
+    // Rule 1 of ARCHITECTURE.md: the core contracts import nothing but each other.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../*', '!./*', '*'], message: 'src/core imports only from src/core and node: built-ins.' }] }],
+    },
+  },
+  { files: ['bench/**/*.ts', 'test/**/*.mjs', 'src/main.ts'], rules: { 'no-console': 'off' } },
+);

@@ -1,0 +1,61 @@
+// A tool the agent can call: a name, a description, an input schema and a function. Any schema that follows the
+// Standard Schema and Standard JSON Schema conventions works (zod 4 does); core imports no schema library.
+import type { Store } from './store.ts';
+
+export interface SchemaIssue {
+  readonly message: string;
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }>;
+}
+
+/** The structural shape of a validating, JSON-Schema-exporting schema (Standard Schema v1). */
+export interface ToolSchema<Input> {
+  readonly '~standard': {
+    readonly version: 1;
+    readonly vendor: string;
+    readonly validate: (value: unknown) =>
+      | { readonly value: Input; readonly issues?: undefined }
+      | { readonly issues: ReadonlyArray<SchemaIssue> }
+      | Promise<{ readonly value: Input; readonly issues?: undefined } | { readonly issues: ReadonlyArray<SchemaIssue> }>;
+    readonly jsonSchema?: { readonly input: (options: { readonly target: string }) => Record<string, unknown> };
+    readonly types?: { readonly input: unknown; readonly output: Input };
+  };
+}
+
+export interface ToolContext {
+  readonly conversationId: string;
+  readonly channel: string;
+  readonly locale: string;
+  /** The provider's call id, or the local engine's. */
+  readonly callId: string;
+  /** Stable across retries of the same call: use it with any side effect. */
+  readonly idempotencyKey: string;
+  readonly store: Store;
+  /** Aborted on timeout, and on barge-in for cancellable tools. */
+  readonly signal: AbortSignal;
+}
+
+export interface ToolSpec<Input = unknown, Output = unknown> {
+  readonly name: string;
+  /** Written for the model: when to call it and what it returns. */
+  readonly description: string;
+  readonly input: ToolSchema<Input>;
+  readonly run: (input: Input, context: ToolContext) => Promise<Output>;
+  /** Hard limit for one call; the model is told the tool timed out. */
+  readonly timeoutMs?: number;
+  /** May be aborted when the caller interrupts. */
+  readonly cancellable?: boolean;
+}
+
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/** Declares a tool. Names follow the providers' common rule: letters, digits, _ and -, at most 64. */
+export function defineTool<Input, Output>(
+  name: string,
+  description: string,
+  input: ToolSchema<Input>,
+  run: (input: Input, context: ToolContext) => Promise<Output>,
+  options: { timeoutMs?: number; cancellable?: boolean } = {},
+): ToolSpec<Input, Output> {
+  if (!TOOL_NAME.test(name)) throw new TypeError(`tool name "${name}" must match ${TOOL_NAME}`);
+  return { name, description, input, run, ...options };
+}
