@@ -116,4 +116,8 @@ export interface RealtimeModel {
   readonly name: string;
   readonly capabilities: ModelCapabilities;
   connect(options: ModelSessionOptions): Promise<ModelSession>;
+  /** Loads what the first session would otherwise wait for (voices, wasm, sockets pools). */
+  warmUp?(): Promise<void>;
+  /** Releases what the model shares between sessions, at shutdown. */
+  close?(): Promise<void>;
 }

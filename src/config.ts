@@ -1,0 +1,117 @@
+// Every setting comes from the environment through this one schema. A wrong value stops start-up with a message
+// naming each variable and what it expects.
+import { z } from 'zod';
+
+const LOCALE = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?$/;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const integer = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `a whole number from ${min} to ${max}`).max(max, `a whole number from ${min} to ${max}`))
+    .optional()
+    .transform((value) => value ?? fallback);
+
+const url = (protocols: readonly string[], what: string) =>
+  optionalText.pipe(
+    z
+      .string()
+      .refine((value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      }, what)
+      .optional(),
+  );
+
+const localeMap = optionalText.pipe(
+  z
+    .string()
+    .transform((value, ctx) => {
+      const map: Record<string, string> = {};
+      for (const pair of value.split(',')) {
+        const [number, locale] = pair.split('=').map((part) => part.trim());
+        if (!number || !locale || !LOCALE.test(locale)) {
+          ctx.addIssue({ code: 'custom', message: 'comma-separated NUMBER=LOCALE pairs, such as +911234567890=hi,+551140000000=pt-BR' });
+          return z.NEVER;
+        }
+        map[number] = locale;
+      }
+      return map;
+    })
+    .optional(),
+);
+
+const schema = z.object({
+  PORT: integer(1, 65535, 8080),
+  HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
+  PUBLIC_URL: url(['https:', 'http:'], 'an http(s) origin such as https://voice.example.com'),
+  MODEL_PROVIDER: z.enum(['auto', 'local', 'openai', 'gemini'], 'one of auto, local, openai, gemini').default('auto'),
+  OPENAI_API_KEY: optionalText,
+  GEMINI_API_KEY: optionalText,
+  REDIS_URL: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL such as redis://127.0.0.1:6379'),
+  TWILIO_AUTH_TOKEN: optionalText,
+  TWILIO_ACCOUNT_SID: optionalText.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'an account SID: AC followed by 32 hex digits').optional()),
+  TWILIO_LOCALE_BY_NUMBER: localeMap,
+  HUMAN_TRANSFER_NUMBER: optionalText.pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'a phone number in E.164 form, such as +919876543210').optional()),
+  ADMIN_TOKEN: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  DEFAULT_LOCALE: optionalText.pipe(z.string().regex(LOCALE, 'a language tag such as en, hi, en-IN, pt-BR, es-419').optional()).transform((value) => value ?? 'en'),
+  BUSINESS_NAME: optionalText.transform((value) => value ?? 'Asha Clinic'),
+  MAX_CONVERSATION_S: integer(10, 24 * 3600, 3600),
+  DRAIN_TIMEOUT_MS: integer(0, 600_000, 30_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'one of fatal, error, warn, info, debug, trace, silent').default('info'),
+});
+
+export type Environment = z.input<typeof schema>;
+export type ModelProvider = 'local' | 'openai' | 'gemini';
+
+export interface Config extends Omit<z.output<typeof schema>, 'MODEL_PROVIDER'> {
+  /** The provider actually used: `auto` resolved from the keys that are set. */
+  readonly MODEL_PROVIDER: ModelProvider;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration; throws a ConfigError listing every problem at once. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means unset, as in most deployment tools.
+  const known = Object.fromEntries(Object.keys(schema.shape).map((key) => [key, env[key]?.trim() === '' ? undefined : env[key]]));
+  const parsed = schema.safeParse(known);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '(environment)');
+        const got = env[name] === undefined ? 'unset' : `"${name.includes('TOKEN') || name.includes('KEY') ? '…' : env[name]}"`;
+        return `${name}: expected ${issue.message.replace(/^Invalid input: /, '')}, got ${got}`;
+      }),
+    );
+  }
+  const config = parsed.data;
+  const problems: string[] = [];
+  if (config.MODEL_PROVIDER === 'openai' && !config.OPENAI_API_KEY) problems.push('OPENAI_API_KEY: required when MODEL_PROVIDER=openai');
+  if (config.MODEL_PROVIDER === 'gemini' && !config.GEMINI_API_KEY) problems.push('GEMINI_API_KEY: required when MODEL_PROVIDER=gemini');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...config, MODEL_PROVIDER: resolveProvider(config.MODEL_PROVIDER, config) };
+}
+
+function resolveProvider(choice: 'auto' | ModelProvider, keys: { OPENAI_API_KEY?: string; GEMINI_API_KEY?: string }): ModelProvider {
+  if (choice !== 'auto') return choice;
+  if (keys.OPENAI_API_KEY) return 'openai';
+  if (keys.GEMINI_API_KEY) return 'gemini';
+  return 'local';
+}

@@ -1,0 +1,258 @@
+// One conversation: joins one channel connection and one model session. It owns the lifecycle: the AI disclosure
+// first, barge-in (clear, truncate at what was heard, drop late audio), tool calls, transcripts in the store, a
+// maximum duration, and a clean end that releases every timer and socket.
+import type { Connection, InboundEvent, Logger } from '../core/channel.ts';
+import type { ModelEvent, ModelSession } from '../core/model.ts';
+import type { Store } from '../core/store.ts';
+import type { ToolSpec } from '../core/tool.ts';
+import type { Agent } from '../agent/agent.ts';
+import { runTool } from '../agent/tool-runner.ts';
+import type { GatewayMetrics } from '../analytics/metrics.ts';
+import { describeError } from '../errors.ts';
+import { Playout } from './playout.ts';
+import type { ConversationRecords, TranscriptEntry } from './records.ts';
+
+export interface ConversationSettings {
+  readonly businessName: string;
+  readonly maxDurationMs: number;
+  /** Where phone calls go when the customer asks for a person. */
+  readonly transferNumber?: string;
+  /** Longest wait for queued audio to finish before ending or transferring. */
+  readonly playoutWaitMs?: number;
+}
+
+export interface ConversationDeps {
+  readonly connection: Connection;
+  readonly session: Promise<ModelSession>;
+  readonly modelName: string;
+  readonly locale: string;
+  readonly agent: Agent;
+  readonly records: ConversationRecords;
+  readonly store: Store;
+  readonly log: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly settings: ConversationSettings;
+  readonly translate: (locale: string, key: string, vars?: Record<string, unknown>) => string;
+  readonly onEnded: (conversation: Conversation) => void;
+}
+
+export class Conversation {
+  readonly id: string;
+  readonly channel: string;
+  private locale: string;
+  private session: ModelSession | null = null;
+  private readonly playout: Playout;
+  private readonly tools: ReadonlyMap<string, ToolSpec>;
+  private readonly toolAbort = new AbortController();
+  private readonly log: Logger;
+  private maxDurationTimer: NodeJS.Timeout | undefined;
+  private currentResponseId: string | null = null;
+  private readonly cancelledResponses = new Set<string>();
+  private bargeIns = 0;
+  private ending: Promise<void> | null = null;
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: ConversationDeps) {
+    const { connection } = deps;
+    this.id = connection.info.conversationId;
+    this.channel = connection.channel;
+    this.locale = deps.locale;
+    this.log = deps.log.child({ conversationId: this.id, channel: this.channel });
+    this.tools = new Map(deps.agent.tools.map((tool) => [tool.name, tool as ToolSpec]));
+    this.playout = new Playout((event) => connection.send(event), connection.capabilities.playbackMarks);
+  }
+
+  get ended(): boolean {
+    return this.ending !== null;
+  }
+
+  /** Starts listening, waits for the model, then speaks the disclosure before anything else. */
+  async start(): Promise<void> {
+    const { connection, records, settings } = this.deps;
+    connection.listen((event) => this.onInbound(event));
+    this.maxDurationTimer = setTimeout(() => void this.end('max_duration'), settings.maxDurationMs);
+    this.maxDurationTimer.unref();
+    await records.update(this.id, { status: 'live', startedAt: Date.now(), locale: this.locale, model: this.deps.modelName });
+    let session: ModelSession;
+    try {
+      session = await this.deps.session;
+    } catch (error) {
+      this.log.error({ err: describeError(error) }, 'model session could not be opened');
+      await this.end('model_unavailable');
+      return;
+    }
+    if (this.ended) {
+      await session.close();
+      return;
+    }
+    this.session = session;
+    session.listen((event) => this.onModelEvent(event));
+    const disclosure = this.deps.translate(this.locale, 'common:disclosure', { business: settings.businessName });
+    this.record({ role: 'assistant', kind: 'disclosure', text: disclosure });
+    session.say(disclosure);
+    session.createResponse();
+  }
+
+  /** Ends the conversation once; safe to call from any path (hang-up, model, timer, shutdown). */
+  end(reason: string): Promise<void> {
+    this.ending ??= this.finish(reason);
+    return this.ending;
+  }
+
+  private onInbound(event: InboundEvent): void {
+    if (this.ended) return;
+    switch (event.type) {
+      case 'audio':
+        this.session?.sendAudio(event.frame);
+        return;
+      case 'text':
+        this.record({ role: 'user', kind: 'text', text: event.text });
+        this.session?.sendText(event.text);
+        return;
+      case 'dtmf':
+        // A key press interrupts a prompt, as on any phone menu.
+        this.interrupt('dtmf');
+        this.record({ role: 'user', kind: 'dtmf', text: event.digit });
+        this.session?.sendDtmf(event.digit);
+        return;
+      case 'mark':
+        this.playout.onMark(event.name);
+        return;
+      case 'hangup':
+        void this.end('hangup');
+        return;
+    }
+  }
+
+  private onModelEvent(event: ModelEvent): void {
+    if (this.ended) return;
+    switch (event.type) {
+      case 'audio':
+        this.playAudio(event.pcm, event.responseId, event.itemId);
+        return;
+      case 'response_started':
+        this.currentResponseId = event.responseId;
+        return;
+      case 'response_done':
+        if (!this.cancelledResponses.delete(event.responseId)) this.playout.finishResponse();
+        if (this.currentResponseId === event.responseId) this.currentResponseId = null;
+        return;
+      case 'speech_started':
+        this.interrupt('speech');
+        return;
+      case 'speech_stopped':
+        return;
+      case 'transcript':
+        this.record({ role: event.role, kind: 'speech', text: event.text });
+        if (event.role === 'assistant' && this.deps.connection.capabilities.text) this.deps.connection.send({ type: 'text', text: event.text });
+        return;
+      case 'tool_call':
+        void this.callTool(event.callId, event.name, event.arguments);
+        return;
+      case 'tool_call_cancelled':
+        return;
+      case 'end_requested':
+        void this.afterPlayout(() => this.end(event.reason));
+        return;
+      case 'transfer_requested':
+        void this.afterPlayout(() => this.transfer(event.reason));
+        return;
+      case 'locale_changed':
+        this.locale = event.locale;
+        void this.deps.records.update(this.id, { locale: event.locale });
+        return;
+      case 'warning':
+        this.log.warn({ code: event.code, reason: event.message }, 'model warning');
+        return;
+      case 'closed':
+        if (event.error) {
+          this.log.error({ code: event.error.code, reason: event.error.message }, 'model session failed');
+          void this.end('model_failed');
+        }
+        return;
+    }
+  }
+
+  private playAudio(pcm: Int16Array, responseId: string, itemId: string): void {
+    const { connection, metrics } = this.deps;
+    if (this.cancelledResponses.has(responseId) || !connection.capabilities.audio) return;
+    const started = performance.now();
+    const frames = this.playout.push(pcm, itemId);
+    if (frames > 0) metrics.observeLatency('out', (performance.now() - started) / frames);
+  }
+
+  /** Barge-in: stop what is playing, tell the model what was heard, and ignore the rest of its answer. */
+  private interrupt(cause: 'speech' | 'dtmf'): void {
+    if (!this.playout.playing) return;
+    const heard = this.playout.interrupt();
+    if (this.currentResponseId) this.cancelledResponses.add(this.currentResponseId);
+    this.session?.cancelResponse();
+    if (heard.itemId && this.session?.capabilities.truncation) this.session.truncate(heard.itemId, Math.floor(heard.playedMs));
+    this.bargeIns++;
+    this.deps.metrics.bargeIns.labels(this.channel).inc();
+    this.record({ role: 'system', kind: 'event', text: `barge-in (${cause}) after ${Math.round(heard.playedMs)} ms` });
+  }
+
+  private async callTool(callId: string, name: string, rawArguments: string): Promise<void> {
+    this.record({ role: 'assistant', kind: 'tool_call', name, text: rawArguments });
+    const result = await runTool(
+      this.tools,
+      name,
+      rawArguments,
+      { conversationId: this.id, channel: this.channel, locale: this.locale, callId, idempotencyKey: `${this.id}:${callId}`, store: this.deps.store },
+      { signal: this.toolAbort.signal },
+    );
+    this.deps.metrics.toolCalls.labels(name, result.outcome).inc();
+    this.record({ role: 'tool', kind: 'tool_result', name, text: result.output });
+    if (result.outcome !== 'ok') this.log.warn({ tool: name, outcome: result.outcome, durationMs: Math.round(result.durationMs) }, 'tool call did not succeed');
+    if (!this.ended) this.session?.sendToolResult(callId, result.output);
+  }
+
+  private async transfer(reason: string): Promise<void> {
+    const { connection, settings } = this.deps;
+    if (!connection.capabilities.transfer || !settings.transferNumber) {
+      this.log.warn({ reason }, 'transfer requested but no transfer target is configured for this channel');
+      this.record({ role: 'system', kind: 'event', text: 'transfer unavailable' });
+      return;
+    }
+    this.record({ role: 'system', kind: 'event', text: `transferred: ${reason}` });
+    connection.send({ type: 'transfer', to: settings.transferNumber, reason });
+    await this.end('transferred');
+  }
+
+  private async afterPlayout(action: () => Promise<void>): Promise<void> {
+    await this.playout.whenPlayed(this.deps.settings.playoutWaitMs ?? 15_000);
+    if (!this.ended) await action();
+  }
+
+  private record(entry: Omit<TranscriptEntry, 'at'>): void {
+    const full: TranscriptEntry = { at: Date.now(), ...entry };
+    // One queue keeps the transcript in order and lets end() wait for every write.
+    this.writes = this.writes
+      .then(() => this.deps.records.appendTranscript(this.id, full))
+      .catch((error) => this.log.error({ err: describeError(error) }, 'transcript write failed'));
+  }
+
+  private async finish(reason: string): Promise<void> {
+    const { connection, records, metrics } = this.deps;
+    clearTimeout(this.maxDurationTimer);
+    this.toolAbort.abort(new Error(`conversation ended: ${reason}`));
+    this.log.info({ reason, bargeIns: this.bargeIns }, 'conversation ended');
+    try {
+      await this.session?.close();
+    } catch (error) {
+      this.log.warn({ err: describeError(error) }, 'model session close failed');
+    }
+    if (reason !== 'hangup') connection.send({ type: 'end', reason });
+    connection.close(reason);
+    this.record({ role: 'system', kind: 'event', text: `ended: ${reason}` });
+    await this.writes;
+    try {
+      await records.update(this.id, { status: 'ended', endedAt: Date.now(), endReason: reason, bargeIns: this.bargeIns, locale: this.locale });
+    } catch (error) {
+      this.log.error({ err: describeError(error) }, 'conversation record update failed');
+    }
+    metrics.conversationsTotal.labels(this.channel, reason).inc();
+    this.deps.onEnded(this);
+  }
+}

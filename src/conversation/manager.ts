@@ -1,0 +1,160 @@
+// Creates and tracks every live conversation: reserves ids for phone webhooks and warms the model up meanwhile,
+// accepts connections from channels, and drains on shutdown.
+import { randomUUID } from 'node:crypto';
+import type { Connection, ConversationRequest, Logger } from '../core/channel.ts';
+import type { ModelSession, RealtimeModel } from '../core/model.ts';
+import type { Store } from '../core/store.ts';
+import type { Agent } from '../agent/agent.ts';
+import type { GatewayMetrics } from '../analytics/metrics.ts';
+import { describeError } from '../errors.ts';
+import { Conversation, type ConversationSettings } from './conversation.ts';
+import { ConversationRecords } from './records.ts';
+
+export interface ManagerDeps {
+  readonly model: RealtimeModel;
+  readonly agent: Agent;
+  readonly store: Store;
+  readonly log: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly settings: ConversationSettings;
+  readonly defaultLocale: string;
+  readonly translate: (locale: string, key: string, vars?: Record<string, unknown>) => string;
+  /** How long a session warmed up for a webhook waits for its stream. */
+  readonly prewarmTtlMs?: number;
+}
+
+interface Prewarmed {
+  readonly session: Promise<ModelSession>;
+  readonly timer: NodeJS.Timeout;
+}
+
+export class ConversationManager {
+  readonly records: ConversationRecords;
+  private readonly live = new Map<string, Conversation>();
+  private readonly prewarmed = new Map<string, Prewarmed>();
+  private accepting = true;
+
+  constructor(private readonly deps: ManagerDeps) {
+    this.records = new ConversationRecords(deps.store);
+  }
+
+  /** Reserves a conversation (a phone webhook) and opens its model session while the stream connects. */
+  async prepare(request: ConversationRequest): Promise<{ conversationId: string; locale: string }> {
+    if (!this.accepting) throw Object.assign(new Error('the gateway is shutting down'), { status: 503, expose: true });
+    const conversationId = randomUUID();
+    const locale = request.locale ?? this.deps.defaultLocale;
+    await this.records.create({ id: conversationId, channel: request.channel, locale, status: 'prepared', createdAt: Date.now(), ...pick(request) });
+    const session = this.openSession(conversationId, request.channel, locale, true);
+    session.catch(() => undefined); // surfaced when the stream arrives
+    const timer = setTimeout(() => this.discardPrewarmed(conversationId), this.deps.prewarmTtlMs ?? 30_000);
+    timer.unref();
+    this.prewarmed.set(conversationId, { session, timer });
+    return { conversationId, locale };
+  }
+
+  /** Takes a new live connection from a channel and starts its conversation. */
+  accept(connection: Connection): void {
+    if (!this.accepting) {
+      connection.close('the gateway is shutting down');
+      return;
+    }
+    const { conversationId } = connection.info;
+    if (this.live.has(conversationId)) {
+      this.deps.log.warn({ conversationId, channel: connection.channel }, 'a second connection for a live conversation was refused');
+      connection.close('conversation already connected');
+      return;
+    }
+    void this.startConversation(connection);
+  }
+
+  /** Live conversations per channel. */
+  liveCount(channel?: string): number {
+    if (!channel) return this.live.size;
+    let count = 0;
+    for (const conversation of this.live.values()) if (conversation.channel === channel) count++;
+    return count;
+  }
+
+  get(conversationId: string): Conversation | undefined {
+    return this.live.get(conversationId);
+  }
+
+  /** Stops accepting, lets live conversations finish for up to `timeoutMs`, then ends the rest cleanly. */
+  async drain(timeoutMs: number): Promise<void> {
+    this.accepting = false;
+    for (const id of [...this.prewarmed.keys()]) this.discardPrewarmed(id);
+    const deadline = Date.now() + timeoutMs;
+    while (this.live.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await Promise.all([...this.live.values()].map((conversation) => conversation.end('shutdown')));
+  }
+
+  private async startConversation(connection: Connection): Promise<void> {
+    const { conversationId } = connection.info;
+    const record = await this.records.get(conversationId).catch(() => null);
+    const locale = connection.info.locale || record?.locale || this.deps.defaultLocale;
+    if (!record) {
+      await this.records.create({ id: conversationId, channel: connection.channel, locale, status: 'prepared', createdAt: Date.now(), ...pick(connection.info) });
+    }
+    const prewarmed = this.prewarmed.get(conversationId);
+    if (prewarmed) {
+      clearTimeout(prewarmed.timer);
+      this.prewarmed.delete(conversationId);
+    }
+    const session = prewarmed?.session ?? this.openSession(conversationId, connection.channel, locale, connection.capabilities.audio);
+    const conversation = new Conversation({
+      connection,
+      session,
+      modelName: this.deps.model.name,
+      locale,
+      agent: this.deps.agent,
+      records: this.records,
+      store: this.deps.store,
+      log: this.deps.log,
+      metrics: this.deps.metrics,
+      settings: this.deps.settings,
+      translate: this.deps.translate,
+      onEnded: (ended) => {
+        this.live.delete(ended.id);
+        this.deps.metrics.liveConversations.labels(ended.channel).dec();
+      },
+    });
+    this.live.set(conversationId, conversation);
+    this.deps.metrics.liveConversations.labels(connection.channel).inc();
+    try {
+      await conversation.start();
+    } catch (error) {
+      this.deps.log.error({ conversationId, err: describeError(error) }, 'conversation failed to start');
+      await conversation.end('start_failed');
+    }
+  }
+
+  private async openSession(conversationId: string, channel: string, locale: string, audioOutput: boolean): Promise<ModelSession> {
+    const { model, agent, log } = this.deps;
+    return model.connect({
+      conversationId,
+      channel,
+      locale,
+      instructions: agent.instructions(locale),
+      tools: agent.tools,
+      history: await this.records.history(conversationId),
+      audioOutput,
+      log: log.child({ conversationId, model: model.name }),
+    });
+  }
+
+  private discardPrewarmed(conversationId: string): void {
+    const prewarmed = this.prewarmed.get(conversationId);
+    if (!prewarmed) return;
+    this.prewarmed.delete(conversationId);
+    clearTimeout(prewarmed.timer);
+    prewarmed.session.then((session) => session.close()).catch(() => undefined);
+  }
+}
+
+function pick(source: { from?: string; to?: string; providerId?: string }): { from?: string; to?: string; providerId?: string } {
+  return {
+    ...(source.from ? { from: source.from } : {}),
+    ...(source.to ? { to: source.to } : {}),
+    ...(source.providerId ? { providerId: source.providerId } : {}),
+  };
+}

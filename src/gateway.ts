@@ -1,0 +1,100 @@
+// Composition: config -> store -> model -> agent -> conversations -> channels -> HTTP server. main.ts runs it;
+// tests and benchmarks start it in-process with their own store or model.
+import type { Channel, Logger } from './core/channel.ts';
+import type { RealtimeModel } from './core/model.ts';
+import type { Store } from './core/store.ts';
+import type { Config } from './config.ts';
+import { createLogger } from './log.ts';
+import { initAudio } from './audio/resampler.ts';
+import { initI18n, t } from './i18n/i18n.ts';
+import { createStore } from './store/index.ts';
+import { createModel } from './models/index.ts';
+import { defaultAgent } from './agent/default-agent.ts';
+import { GatewayMetrics } from './analytics/metrics.ts';
+import { ConversationManager } from './conversation/manager.ts';
+import { createHttpServer } from './http/server.ts';
+import { registerHealthRoutes } from './http/health-routes.ts';
+import { createChannels } from '../channels/index.ts';
+
+export interface GatewayOverrides {
+  readonly log?: Logger;
+  readonly store?: Store;
+  readonly model?: RealtimeModel;
+  /** Replaces the configured channels (tests inject fakes of vendor REST calls this way). */
+  readonly channels?: readonly Channel[];
+}
+
+export interface Gateway {
+  readonly port: number;
+  readonly url: string;
+  readonly store: Store;
+  readonly metrics: GatewayMetrics;
+  readonly conversations: ConversationManager;
+  /** Stops accepting, lets live conversations finish for up to `drainMs`, ends the rest, closes everything. */
+  shutdown(drainMs?: number): Promise<void>;
+}
+
+export async function startGateway(config: Config, overrides: GatewayOverrides = {}): Promise<Gateway> {
+  const log = overrides.log ?? createLogger(config.LOG_LEVEL);
+  await Promise.all([initAudio(), initI18n()]);
+  const store = overrides.store ?? (await createStore({ redisUrl: config.REDIS_URL, logger: log }));
+  const model = overrides.model ?? (await createModel(config, log));
+  const metrics = new GatewayMetrics({ defaultMetrics: true });
+  const conversations = new ConversationManager({
+    model,
+    agent: defaultAgent({ businessName: config.BUSINESS_NAME }),
+    store,
+    log,
+    metrics,
+    defaultLocale: config.DEFAULT_LOCALE,
+    translate: t,
+    settings: {
+      businessName: config.BUSINESS_NAME,
+      maxDurationMs: config.MAX_CONVERSATION_S * 1000,
+      ...(config.HUMAN_TRANSFER_NUMBER ? { transferNumber: config.HUMAN_TRANSFER_NUMBER } : {}),
+    },
+  });
+
+  let draining = false;
+  const server = createHttpServer({
+    log,
+    ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
+    observeInbound: (ms) => metrics.observeLatency('in', ms),
+  });
+  registerHealthRoutes(server.http, { store, metrics, draining: () => draining });
+
+  const channels = overrides.channels ?? createChannels(config);
+  for (const channel of channels) {
+    await channel.start({
+      http: server.http,
+      store,
+      log: log.child({ channel: channel.name }),
+      prepareConversation: (request) => conversations.prepare(request),
+      accept: (connection) => conversations.accept(connection),
+      countFrames: (name, direction, frames) => metrics.frames.labels(name, direction).inc(frames),
+    });
+  }
+
+  const port = await server.listen(config.PORT, config.HOST);
+  const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
+  log.info({ port, model: model.name, store: store.kind, channels: channels.map((channel) => channel.name) }, 'gateway listening');
+
+  return {
+    port,
+    url: `http://${host}:${port}`,
+    store,
+    metrics,
+    conversations,
+    async shutdown(drainMs = config.DRAIN_TIMEOUT_MS) {
+      if (draining) return;
+      draining = true;
+      await server.stopAccepting();
+      await Promise.all(channels.map((channel) => channel.stop()));
+      await conversations.drain(drainMs);
+      await server.close();
+      if (!overrides.model) await model.close?.();
+      if (!overrides.store) await store.close();
+      log.info({}, 'gateway stopped');
+    },
+  };
+}

@@ -1,0 +1,287 @@
+// The local engine end to end through its ModelSession contract, driven the way the conversation drives it: the
+// greeting and menu are heard, keys and words move through booking (tool calls run by the shared tool runner),
+// caller speech is noticed, and the session ends, hands over, cancels and closes cleanly.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FRAME_SAMPLES } from '../../core/audio.ts';
+import type { ModelEvent, ModelSession, ModelSessionOptions } from '../../core/model.ts';
+import type { ToolSpec } from '../../core/tool.ts';
+import { rmsDbfs } from '../../audio/pcm.ts';
+import { runTool } from '../../agent/tool-runner.ts';
+import { defaultAgent } from '../../agent/default-agent.ts';
+import { silentLogger } from '../../log.ts';
+import { MemoryStore } from '../../store/memory-store.ts';
+import { createLocalModel } from './local-model.ts';
+import type { LocalModel } from './local-model.ts';
+
+// Tuesday 24 November 2026, 08:30 in India.
+const NOW = Date.parse('2026-11-24T03:00:00Z');
+let model: LocalModel;
+const stores: MemoryStore[] = [];
+let tools: ReadonlyMap<string, ToolSpec>;
+
+before(() => {
+  model = createLocalModel({ now: () => NOW, chunkMs: 100 });
+  tools = new Map(defaultAgent({ appointments: { now: () => NOW } }).tools.map((tool) => [tool.name, tool]));
+});
+after(async () => {
+  await model.close();
+  await Promise.all(stores.map((store) => store.close()));
+});
+
+interface Harness {
+  readonly session: ModelSession;
+  readonly events: ModelEvent[];
+  /** Resolves with the first event from index `from` on that matches. */
+  next<T extends ModelEvent['type']>(type: T, match?: (event: Extract<ModelEvent, { type: T }>) => boolean): Promise<Extract<ModelEvent, { type: T }>>;
+  /** Audio heard since the last call, concatenated. */
+  takeAudio(): Int16Array;
+  /** Runs a tool call through the shared runner and hands the result back, as the conversation does. */
+  answer(call: Extract<ModelEvent, { type: 'tool_call' }>): Promise<void>;
+}
+
+/** A session with its own empty store, so every test books from a clean diary. */
+async function open(overrides: Partial<ModelSessionOptions> = {}): Promise<Harness> {
+  const store = new MemoryStore();
+  stores.push(store);
+  const session = await model.connect({
+    conversationId: `conv-${Math.random()}`,
+    channel: 'test',
+    locale: 'en',
+    instructions: '',
+    tools: [...tools.values()],
+    history: [],
+    audioOutput: true,
+    log: silentLogger,
+    ...overrides,
+  });
+  const events: ModelEvent[] = [];
+  const audio: Int16Array[] = [];
+  let cursor = 0;
+  const waiters = new Set<() => void>();
+  session.listen((event) => {
+    // Audio is only valid during the call: keep a copy, as the contract says.
+    if (event.type === 'audio') audio.push(event.pcm.slice());
+    events.push(event);
+    for (const wake of waiters) wake();
+  });
+  const harness: Harness = {
+    session,
+    events,
+    next(type, match = () => true) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${type} event; saw ${events.slice(cursor).map((e) => e.type).join(', ')}`)), 10_000);
+        const look = (): void => {
+          for (; cursor < events.length; cursor++) {
+            const event = events[cursor]!;
+            if (event.type === type && match(event as never)) {
+              cursor++;
+              clearTimeout(timer);
+              waiters.delete(look);
+              resolve(event as never);
+              return;
+            }
+          }
+        };
+        waiters.add(look);
+        look();
+      });
+    },
+    takeAudio() {
+      const out = new Int16Array(audio.reduce((n, a) => n + a.length, 0));
+      let offset = 0;
+      for (const chunk of audio.splice(0)) {
+        out.set(chunk, offset);
+        offset += chunk.length;
+      }
+      return out;
+    },
+    async answer(call) {
+      const result = await runTool(tools, call.name, call.arguments, {
+        conversationId: 'conv',
+        channel: 'test',
+        locale: 'en',
+        callId: call.callId,
+        idempotencyKey: `conv:${call.callId}`,
+        store,
+      });
+      session.sendToolResult(call.callId, result.output);
+    },
+  };
+  return harness;
+}
+
+const assistant = (h: Harness): Promise<string> => h.next('transcript', (e) => e.role === 'assistant').then((e) => e.text);
+
+test('session: the greeting and the menu are spoken as audible audio with transcripts', async () => {
+  const h = await open();
+  const disclosure = 'Hello, I am the virtual assistant of Asha Clinic. I am an AI, not a person.';
+  h.session.say(disclosure);
+  h.session.createResponse();
+  const started = await h.next('response_started');
+  assert.equal(await assistant(h), disclosure);
+  const done = await h.next('response_done');
+  assert.equal(done.responseId, started.responseId);
+  assert.equal(done.status, 'completed');
+  const greeting = h.takeAudio();
+  assert.ok(greeting.length / 24_000 > 3, `${greeting.length / 24_000} s of greeting`);
+  assert.ok(rmsDbfs(greeting) > -35, `greeting at ${rmsDbfs(greeting).toFixed(1)} dBFS`);
+  assert.ok((done.usage?.outputAudioMs ?? 0) > 3000);
+  assert.match(await assistant(h), /^Press 1 for our opening hours/u);
+  const order = h.events.map((e) => e.type).filter((t) => t !== 'audio');
+  assert.deepEqual(order.slice(0, 6), ['response_started', 'transcript', 'response_done', 'response_started', 'transcript', 'response_done']);
+  assert.ok(h.events.slice(1, h.events.findIndex((e) => e.type === 'transcript')).every((e) => e.type === 'audio'));
+  await h.session.close();
+});
+
+test('session: 1 tells the opening hours', async () => {
+  const h = await open();
+  h.session.sendDtmf('1');
+  assert.match(await assistant(h), /Asha Clinic is open Monday to Saturday, from 10 in the morning to 6 in the evening/u);
+  await h.session.close();
+});
+
+test('session: 2 books through tool calls: availability, offer, pick, confirmation', async () => {
+  const h = await open();
+  h.session.sendDtmf('2');
+  const check = await h.next('tool_call');
+  assert.equal(check.name, 'check_availability');
+  assert.deepEqual(JSON.parse(check.arguments), {});
+  await h.answer(check);
+  const offer = await assistant(h);
+  assert.match(offer, /I have these times free\. Press 1 for today at 10 in the morning\. Press 2 for today at 11 in the morning\. Press 3 for today at 12 noon\./u);
+  h.session.sendDtmf('2');
+  const booking = await h.next('tool_call');
+  assert.equal(booking.name, 'book_appointment');
+  assert.deepEqual(JSON.parse(booking.arguments), { slotId: '2026-11-24T11:00' });
+  await h.answer(booking);
+  assert.match(await assistant(h), /^Done\. Your appointment is booked for today at 11 in the morning\./u);
+  assert.notEqual(check.callId, booking.callId);
+  await h.session.close();
+});
+
+test('session: 0 says goodbye, then asks to end once the goodbye is out', async () => {
+  const h = await open();
+  h.session.sendDtmf('0');
+  assert.equal(await assistant(h), 'Thank you for calling Asha Clinic. Goodbye!');
+  await h.next('response_done');
+  const end = await h.next('end_requested');
+  assert.equal(end.reason, 'caller said goodbye');
+  const types = h.events.map((e) => e.type);
+  assert.ok(types.indexOf('end_requested') > types.lastIndexOf('audio'));
+  await h.session.close();
+});
+
+test('session: 3 hands the caller to a person', async () => {
+  const h = await open();
+  h.session.sendDtmf('3');
+  assert.match(await assistant(h), /connecting you to a person/u);
+  await h.next('transfer_requested');
+  await h.session.close();
+});
+
+test('session: chat channels book by words and get no audio', async () => {
+  const h = await open({ audioOutput: false, channel: 'whatsapp' });
+  h.session.sendText('book appointment');
+  const check = await h.next('tool_call');
+  assert.equal(check.name, 'check_availability');
+  await h.answer(check);
+  const offer = await assistant(h);
+  assert.equal(offer.split('\n')[1], '1: today at 10 in the morning');
+  h.session.sendText('the second one');
+  const booking = await h.next('tool_call');
+  assert.deepEqual(JSON.parse(booking.arguments), { slotId: '2026-11-24T11:00' });
+  h.session.sendText('hello?');
+  assert.match(await assistant(h), /^One moment/u);
+  assert.equal(h.events.filter((e) => e.type === 'audio').length, 0);
+  await h.session.close();
+});
+
+test('session: a voice note on chat is answered with the typing prompt', async () => {
+  const h = await open({ audioOutput: false });
+  const frame = new Int16Array(FRAME_SAMPLES).fill(1000);
+  for (let i = 0; i < 50; i++) h.session.sendAudio(frame);
+  h.session.commitAudio();
+  assert.match(await assistant(h), /can't understand voice messages yet\. Please type/u);
+  await h.session.close();
+});
+
+/** Canonical frames of the engine's own voice, as a caller's speech stand-in. */
+async function speechFrames(): Promise<Int16Array[]> {
+  const talker = await open();
+  talker.session.say('Hello, can I book an appointment for tomorrow please?');
+  await talker.next('response_done');
+  const pcm = talker.takeAudio();
+  await talker.session.close();
+  const frames: Int16Array[] = [];
+  const silence = new Int16Array(FRAME_SAMPLES);
+  for (let i = 0; i < 10; i++) frames.push(silence);
+  for (let offset = 0; offset + FRAME_SAMPLES <= pcm.length; offset += FRAME_SAMPLES) frames.push(pcm.subarray(offset, offset + FRAME_SAMPLES));
+  for (let i = 0; i < 60; i++) frames.push(silence);
+  return frames;
+}
+
+test('session: caller speech starts and stops, then the keypad prompt and the menu follow', async () => {
+  const frames = await speechFrames();
+  const h = await open();
+  const reused = new Int16Array(FRAME_SAMPLES); // channels reuse one buffer per frame
+  for (const frame of frames) {
+    reused.set(frame);
+    h.session.sendAudio(reused);
+  }
+  await h.next('speech_started');
+  await h.next('speech_stopped');
+  assert.equal(await assistant(h), "Sorry, I can't understand speech yet. Please use your keypad. Press 1 for our opening hours. Press 2 to book an appointment. Press 3 to talk to a person. Press 9 to hear this again, or 0 to end the call.");
+  await h.session.close();
+});
+
+test('session: a key tone heard as speech neither barges in nor triggers the keypad prompt', async () => {
+  const frames = await speechFrames();
+  const h = await open();
+  h.session.sendDtmf('9');
+  await h.next('response_done');
+  for (const frame of frames) h.session.sendAudio(frame);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.ok(!h.events.some((e) => e.type === 'speech_started' || e.type === 'speech_stopped'));
+  assert.ok(!h.events.some((e) => e.type === 'transcript' && e.text.startsWith('Sorry')));
+  await h.session.close();
+});
+
+test('session: cancelResponse stops the audio and reports the response cancelled', async () => {
+  const h = await open();
+  h.session.createResponse();
+  await h.next('audio');
+  h.session.cancelResponse();
+  const done = await h.next('response_done');
+  assert.equal(done.status, 'cancelled');
+  assert.ok((done.usage?.outputAudioMs ?? 0) < 2000, `${done.usage?.outputAudioMs} ms went out after the cancel`);
+  assert.ok(!h.events.some((e) => e.type === 'transcript'));
+  h.session.sendDtmf('1'); // the session keeps working afterwards
+  assert.match(await assistant(h), /is open Monday/u);
+  await h.session.close();
+});
+
+test('session: Hindi by setLocale, and by Devanagari words in an English chat', async () => {
+  const h = await open();
+  h.session.setLocale('hi-IN', '');
+  h.session.createResponse();
+  assert.match(await assistant(h), /^खुलने का समय जानने के लिए 1 दबाएँ।/u);
+  assert.ok(h.takeAudio().length > 24_000);
+  await h.session.close();
+
+  const chat = await open({ audioOutput: false });
+  chat.session.sendText('क्लिनिक का समय?');
+  assert.equal((await chat.next('locale_changed')).locale, 'hi');
+  assert.match(await assistant(chat), /^Asha Clinic सोमवार से शनिवार/u);
+  await chat.session.close();
+});
+
+test('session: close() emits closed once and silences the session', async () => {
+  const h = await open();
+  await h.session.close();
+  await h.session.close();
+  h.session.sendDtmf('1');
+  h.session.createResponse();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(h.events.map((e) => e.type), ['closed']);
+});

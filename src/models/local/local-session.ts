@@ -1,0 +1,292 @@
+// One conversation with the local engine, behind the same ModelSession contract as the cloud models. Inputs (keys,
+// typed words, the caller's voice, tool results) drive the pure menu; its actions become events: prompts are
+// rendered in the caller's language and spoken with eSpeak (or sent as transcripts on chat channels), tool calls
+// go out as `tool_call` for the conversation to run, and hang-up or hand-over go out as requests.
+import { CANONICAL_SAMPLE_RATE, FRAME_SAMPLES, samplesToMs } from '../../core/audio.ts';
+import type { Pcm16Frame } from '../../core/audio.ts';
+import type { Logger } from '../../core/channel.ts';
+import type { ModelCapabilities, ModelEvent, ModelEventHandler, ModelSession } from '../../core/model.ts';
+import { SpeechDetector } from '../../audio/vad.ts';
+import { resolveLocale } from '../../i18n/i18n.ts';
+import type { EspeakTts } from './espeak-tts.ts';
+import { voiceFor } from './espeak-tts.ts';
+import { matchText } from './keywords.ts';
+import { initialMenuState, menuStep } from './menu.ts';
+import type { MenuInput, MenuState, SayAction } from './menu.ts';
+import { renderPrompts } from './prompts.ts';
+
+export const LOCAL_CAPABILITIES: ModelCapabilities = {
+  serverVad: true,
+  truncation: false,
+  inputSampleRate: CANONICAL_SAMPLE_RATE,
+  textInput: true,
+  textOutput: true,
+  audioOutput: true,
+  toolCalls: true,
+  local: true,
+};
+
+export interface LocalSessionSetup {
+  readonly id: string;
+  readonly locale: string;
+  /** Undefined on chat channels: the session then answers with transcripts only. */
+  readonly tts: EspeakTts | undefined;
+  readonly business: string;
+  readonly now: () => number;
+  /** Audio is handed out in chunks of this length, yielding between them so cancelResponse() can stop a reply. */
+  readonly chunkMs: number;
+  readonly log: Logger;
+}
+
+/** A key pressed this close to a stretch of "speech" means the VAD heard the key's tone, not the caller's voice. */
+const DTMF_SHADOW_MS = 1_000;
+
+interface Job {
+  readonly texts: readonly string[];
+  readonly voice: string;
+  readonly after: readonly ModelEvent[];
+}
+
+// Shared, frozen events: emitting them from sendAudio() allocates nothing.
+const SPEECH_STARTED: ModelEvent = Object.freeze({ type: 'speech_started' });
+const SPEECH_STOPPED: ModelEvent = Object.freeze({ type: 'speech_stopped' });
+
+const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export class LocalSession implements ModelSession {
+  readonly capabilities = LOCAL_CAPABILITIES;
+  readonly #setup: LocalSessionSetup;
+  readonly #detector: SpeechDetector | undefined;
+  readonly #chunk: Int16Array;
+  #handler: ModelEventHandler | undefined;
+  #locale: string;
+  #menu: MenuState;
+  #queue: Job[] = [];
+  #pumping = false;
+  #current: { cancelled: boolean } | undefined;
+  #responses = 0;
+  #speechStartedAt = 0;
+  /** The current stretch of "speech" began right after a key press: most likely the key's tone. */
+  #toneSpeech = false;
+  #lastDtmfAt = Number.NEGATIVE_INFINITY;
+  #audioSinceTurn = false;
+  #warnedFrame = false;
+  #closed = false;
+
+  constructor(setup: LocalSessionSetup) {
+    this.#setup = setup;
+    this.#locale = setup.locale;
+    this.#menu = initialMenuState(`${setup.id}-call`);
+    // Chat channels send whole voice notes and end them with commitAudio(); only live audio needs the VAD.
+    this.#detector = setup.tts === undefined ? undefined : new SpeechDetector();
+    this.#chunk = new Int16Array(Math.max(FRAME_SAMPLES, Math.round((setup.chunkMs * CANONICAL_SAMPLE_RATE) / 1000)));
+  }
+
+  listen(handler: ModelEventHandler): void {
+    this.#handler = handler;
+  }
+
+  sendAudio(frame: Pcm16Frame): void {
+    if (this.#closed) return;
+    this.#audioSinceTurn = true;
+    const detector = this.#detector;
+    if (detector === undefined) return;
+    if (frame.length !== FRAME_SAMPLES) {
+      if (!this.#warnedFrame) this.#emit({ type: 'warning', code: 'bad_frame', message: `audio frames must be ${FRAME_SAMPLES} samples, got ${frame.length}` });
+      this.#warnedFrame = true;
+      return;
+    }
+    const event = detector.process(frame);
+    if (event === 'start') {
+      this.#speechStartedAt = this.#setup.now();
+      // Twilio and browsers play key tones into the audio as well: no barge-in on the caller's own key press.
+      this.#toneSpeech = this.#speechStartedAt - this.#lastDtmfAt < DTMF_SHADOW_MS;
+      if (!this.#toneSpeech) this.#emit(SPEECH_STARTED);
+    } else if (event === 'end') {
+      if (this.#toneSpeech) {
+        this.#toneSpeech = false;
+        this.#audioSinceTurn = false;
+        return;
+      }
+      this.#emit(SPEECH_STOPPED);
+      this.#speechEnded();
+    }
+  }
+
+  commitAudio(): void {
+    if (this.#closed) return;
+    if (this.#detector?.speaking) {
+      this.#detector.reset();
+      if (this.#toneSpeech) {
+        this.#toneSpeech = false; // no speech_started went out for it, so no speech_stopped either
+        this.#audioSinceTurn = false;
+        return;
+      }
+      this.#emit(SPEECH_STOPPED);
+      this.#speechEnded();
+    } else if (this.#audioSinceTurn) {
+      this.#audioSinceTurn = false;
+      this.#input({ type: 'speech' });
+    }
+  }
+
+  sendText(text: string): void {
+    if (this.#closed) return;
+    const match = matchText(text, this.#locale);
+    if (match === undefined) return this.#input({ type: 'unrecognized' });
+    if (match.type === 'digit') return this.#input({ type: 'digit', digit: match.digit });
+    // Words in a script only one of our languages uses (Devanagari) say which language the customer writes in.
+    if (match.nativeScript && match.locale !== resolveLocale(this.#locale)) {
+      this.#locale = match.locale;
+      this.#emit({ type: 'locale_changed', locale: match.locale });
+    }
+    this.#input({ type: 'intent', intent: match.intent });
+  }
+
+  sendDtmf(digit: string): void {
+    if (this.#closed) return;
+    this.#lastDtmfAt = this.#setup.now();
+    this.#input({ type: 'digit', digit });
+  }
+
+  say(text: string): void {
+    if (this.#closed) return;
+    this.#enqueue({ texts: [text], voice: this.#voice(), after: [] });
+  }
+
+  createResponse(): void {
+    this.#input({ type: 'prompt' });
+  }
+
+  cancelResponse(): void {
+    if (this.#current) this.#current.cancelled = true;
+    // Replies queued behind it are stale too, but what they decided (a tool call, a hang-up) still happens.
+    this.#queue = this.#queue.map((job) => (job.texts.length === 0 ? job : { ...job, texts: [] }));
+  }
+
+  truncate(): void {
+    // No truncation capability: the menu keeps no model memory to trim.
+  }
+
+  sendToolResult(callId: string, output: string): void {
+    this.#input({ type: 'tool_result', callId, output });
+  }
+
+  setLocale(locale: string): void {
+    this.#locale = locale;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#current) this.#current.cancelled = true;
+    this.#queue = [];
+    this.#detector?.dispose();
+    this.#emit({ type: 'closed' });
+    this.#handler = undefined;
+  }
+
+  #speechEnded(): void {
+    this.#audioSinceTurn = false;
+    // A key pressed while they spoke answered the menu already; the keypad prompt would talk over that answer.
+    if (this.#lastDtmfAt >= this.#speechStartedAt) return;
+    this.#input({ type: 'speech' });
+  }
+
+  #input(input: MenuInput): void {
+    if (this.#closed) return;
+    const { state, actions } = menuStep(this.#menu, input);
+    this.#menu = state;
+    const says: SayAction[] = [];
+    const after: ModelEvent[] = [];
+    for (const action of actions) {
+      if (action.type === 'say') says.push(action);
+      else if (action.type === 'call_tool') after.push({ type: 'tool_call', callId: action.callId, name: action.name, arguments: action.arguments });
+      else if (action.type === 'end') after.push({ type: 'end_requested', reason: action.reason });
+      else after.push({ type: 'transfer_requested', reason: action.reason });
+    }
+    const texts = renderPrompts(says, {
+      locale: this.#locale,
+      text: this.#setup.tts === undefined,
+      business: this.#setup.business,
+      now: this.#setup.now(),
+    });
+    this.#enqueue({ texts, voice: this.#voice(), after });
+  }
+
+  /** The voice for the language the texts are actually in (a Tamil caller hears English text in an English voice). */
+  #voice(): string {
+    const served = resolveLocale(this.#locale);
+    return this.#locale.toLowerCase().split(/[-_]/u)[0] === served ? voiceFor(this.#locale) : voiceFor(served);
+  }
+
+  #enqueue(job: Job): void {
+    if (job.texts.length === 0 && job.after.length === 0) return;
+    this.#queue.push(job);
+    void this.#pump();
+  }
+
+  /** Plays jobs one at a time, in order, so a reply never overtakes the one before it. */
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      for (let job = this.#queue.shift(); job !== undefined && !this.#closed; job = this.#queue.shift()) {
+        if (job.texts.length > 0) await this.#respond(job);
+        for (const event of job.after) if (!this.#closed) this.#emit(event);
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  async #respond(job: Job): Promise<void> {
+    const n = ++this.#responses;
+    const responseId = `${this.#setup.id}-resp-${n}`;
+    const itemId = `${this.#setup.id}-item-${n}`;
+    const current = { cancelled: false };
+    this.#current = current;
+    this.#emit({ type: 'response_started', responseId });
+    let status: 'completed' | 'cancelled' | 'failed' = 'completed';
+    let samples = 0;
+    const tts = this.#setup.tts;
+    if (tts !== undefined) {
+      speaking: for (const text of job.texts) {
+        let pcm: Int16Array;
+        try {
+          pcm = tts.cached(text, job.voice) ?? (await tts.synthesize(text, job.voice));
+        } catch (error) {
+          this.#setup.log.warn({ err: error, voice: job.voice }, 'local engine: speech synthesis failed');
+          this.#emit({ type: 'warning', code: 'tts_failed', message: error instanceof Error ? error.message : String(error) });
+          status = 'failed';
+          break;
+        }
+        for (let offset = 0; offset < pcm.length; offset += this.#chunk.length) {
+          if (current.cancelled || this.#closed) break speaking;
+          // Copied into the session's own buffer: the cached prompt is shared and must stay intact.
+          const length = Math.min(this.#chunk.length, pcm.length - offset);
+          this.#chunk.set(pcm.subarray(offset, offset + length));
+          this.#emit({ type: 'audio', pcm: this.#chunk.subarray(0, length), responseId, itemId });
+          samples += length;
+          await nextTick();
+        }
+      }
+    }
+    if (current.cancelled || this.#closed) status = 'cancelled';
+    if (this.#current === current) this.#current = undefined;
+    if (this.#closed) return;
+    if (status === 'completed') this.#emit({ type: 'transcript', role: 'assistant', text: job.texts.join(tts ? ' ' : '\n'), itemId });
+    this.#emit({ type: 'response_done', responseId, status, usage: { outputAudioMs: samplesToMs(samples) } });
+  }
+
+  #emit(event: ModelEvent): void {
+    const handler = this.#handler;
+    if (handler === undefined) return;
+    try {
+      handler(event);
+    } catch (error) {
+      // A failing listener must not stop the menu; the conversation logs its own errors too.
+      this.#setup.log.error({ err: error, event: event.type }, 'local engine: event handler threw');
+    }
+  }
+}

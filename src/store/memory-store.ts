@@ -1,0 +1,191 @@
+// The in-process Store: the embedded default for a single instance and the store most tests use. It keeps the same
+// semantics as RedisStore (checked by test/contract/store.contract.ts) so code written against it behaves the same in
+// production; nothing here survives a restart or is shared between instances.
+import type { Lease, SetOptions, Store } from '../core/store.ts';
+import { GatewayError } from '../errors.ts';
+
+type Entry =
+  | { readonly type: 'string'; readonly value: string; expiresAt: number }
+  | { readonly type: 'list'; readonly items: string[]; expiresAt: number };
+
+interface HeldLease {
+  readonly owner: string;
+  readonly token: number;
+  expiresAt: number;
+}
+
+export interface MemoryStoreOptions {
+  /** How often expired entries nobody reads again are dropped, so they do not pile up. */
+  readonly sweepIntervalMs?: number;
+}
+
+const NO_EXPIRY = Number.POSITIVE_INFINITY;
+
+export class MemoryStore implements Store {
+  readonly kind = 'memory' as const;
+  readonly #entries = new Map<string, Entry>();
+  readonly #leases = new Map<string, HeldLease>();
+  // Last token granted per lease name. Never pruned: a name that is released and taken again must still get a larger
+  // token, or a stale holder's writes could pass a fencing check.
+  readonly #fences = new Map<string, number>();
+  readonly #sweeper: NodeJS.Timeout;
+  #closed = false;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#sweeper = setInterval(() => this.#sweep(), options.sweepIntervalMs ?? 30_000);
+    // The sweep is housekeeping; it must never keep a process (or a test run) alive.
+    this.#sweeper.unref();
+  }
+
+  /** Keys and leases held, including expired ones the sweep has not dropped yet (for metrics). */
+  get size(): number {
+    return this.#entries.size + this.#leases.size;
+  }
+
+  async get(key: string): Promise<string | null> {
+    const entry = this.#live(key);
+    if (!entry) return null;
+    if (entry.type !== 'string') throw wrongType('get', 'a string');
+    return entry.value;
+  }
+
+  async set(key: string, value: string, options: SetOptions = {}): Promise<boolean> {
+    this.#open();
+    const expiresAt = options.ttlMs === undefined ? NO_EXPIRY : Date.now() + checkTtl(options.ttlMs);
+    if (options.onlyIfAbsent && this.#live(key)) return false;
+    // Like Redis SET, a plain set replaces whatever was there (a list too) and drops an earlier TTL.
+    this.#entries.set(key, { type: 'string', value, expiresAt });
+    return true;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#open();
+    this.#entries.delete(key);
+  }
+
+  async append(key: string, value: string, options: { readonly maxLength?: number; readonly ttlMs?: number } = {}): Promise<number> {
+    this.#open();
+    const ttlMs = options.ttlMs === undefined ? undefined : checkTtl(options.ttlMs);
+    const maxLength = options.maxLength === undefined ? undefined : checkMaxLength(options.maxLength);
+    let entry = this.#live(key);
+    if (entry && entry.type !== 'list') throw wrongType('append', 'a list');
+    if (!entry) {
+      entry = { type: 'list', items: [], expiresAt: NO_EXPIRY };
+      this.#entries.set(key, entry);
+    }
+    entry.items.push(value);
+    if (maxLength !== undefined && entry.items.length > maxLength) entry.items.splice(0, entry.items.length - maxLength);
+    // Without a ttlMs the list keeps the expiry it had, as RPUSH does.
+    if (ttlMs !== undefined) entry.expiresAt = Date.now() + ttlMs;
+    return entry.items.length;
+  }
+
+  async range(key: string, start: number, end: number): Promise<string[]> {
+    checkIndex(start);
+    checkIndex(end);
+    const entry = this.#live(key);
+    if (!entry) return [];
+    if (entry.type !== 'list') throw wrongType('range', 'a list');
+    // Same clamping as LRANGE: negative indexes count from the end, out-of-range ends are cut to the list.
+    const length = entry.items.length;
+    const from = Math.max(start < 0 ? length + start : start, 0);
+    const to = Math.min(end < 0 ? length + end : end, length - 1);
+    return from > to ? [] : entry.items.slice(from, to + 1);
+  }
+
+  async acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | null> {
+    this.#open();
+    checkTtl(ttlMs);
+    const now = Date.now();
+    const held = this.#liveLease(name, now);
+    if (held && held.owner !== owner) return null;
+    if (held) {
+      held.expiresAt = now + ttlMs;
+      return { name, owner, token: held.token, expiresAt: held.expiresAt };
+    }
+    const token = (this.#fences.get(name) ?? 0) + 1;
+    this.#fences.set(name, token);
+    this.#leases.set(name, { owner, token, expiresAt: now + ttlMs });
+    return { name, owner, token, expiresAt: now + ttlMs };
+  }
+
+  async renewLease(lease: Lease, ttlMs: number): Promise<boolean> {
+    this.#open();
+    checkTtl(ttlMs);
+    const now = Date.now();
+    const held = this.#liveLease(lease.name, now);
+    // An expired lease is lost even if nobody took it yet: the holder cannot know no one did in between.
+    if (!held || held.owner !== lease.owner || held.token !== lease.token) return false;
+    held.expiresAt = now + ttlMs;
+    return true;
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    this.#open();
+    const held = this.#leases.get(lease.name);
+    if (held && held.owner === lease.owner && held.token === lease.token) this.#leases.delete(lease.name);
+  }
+
+  async ping(): Promise<void> {
+    this.#open();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#sweeper);
+    this.#entries.clear();
+    this.#leases.clear();
+  }
+
+  #open(): void {
+    // Mirrors RedisStore, whose calls fail after close(); a use-after-close shows up in tests, not in production.
+    if (this.#closed) throw new GatewayError('store_closed', 'MemoryStore is closed');
+  }
+
+  #live(key: string): Entry | undefined {
+    this.#open();
+    const entry = this.#entries.get(key);
+    if (entry && entry.expiresAt <= Date.now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  #liveLease(name: string, now: number): HeldLease | undefined {
+    const held = this.#leases.get(name);
+    if (held && held.expiresAt <= now) {
+      this.#leases.delete(name);
+      return undefined;
+    }
+    return held;
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key);
+    for (const [name, held] of this.#leases) if (held.expiresAt <= now) this.#leases.delete(name);
+  }
+}
+
+// The checks below match what Redis accepts, so a bad argument fails the same way on both stores instead of only in
+// production (Redis rejects PX 0; LTRIM with a maxLength of 0 would silently keep the whole list).
+
+function checkTtl(ttlMs: number): number {
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be a positive number of milliseconds, got ${ttlMs}`);
+  return Math.ceil(ttlMs);
+}
+
+function checkMaxLength(maxLength: number): number {
+  if (!Number.isInteger(maxLength) || maxLength < 1) throw new RangeError(`maxLength must be a whole number of at least 1, got ${maxLength}`);
+  return maxLength;
+}
+
+function checkIndex(index: number): void {
+  if (!Number.isInteger(index)) throw new RangeError(`range indexes must be whole numbers, got ${index}`);
+}
+
+function wrongType(operation: string, expected: string): Error {
+  // The key is left out on purpose: keys can carry phone numbers, and this message may be logged.
+  return new TypeError(`store.${operation}: the key holds another kind of value, expected ${expected}`);
+}
