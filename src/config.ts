@@ -53,7 +53,7 @@ const localeMap = optionalText.pipe(
 );
 
 const schema = z.object({
-  PORT: integer(1, 65535, 8080),
+  PORT: integer(0, 65535, 8080), // 0 picks a free port (tests)
   HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
   PUBLIC_URL: url(['https:', 'http:'], 'an http(s) origin such as https://voice.example.com'),
   MODEL_PROVIDER: z.enum(['auto', 'local', 'openai', 'gemini'], 'one of auto, local, openai, gemini').default('auto'),

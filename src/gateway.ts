@@ -68,7 +68,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     await channel.start({
       http: server.http,
       store,
-      log: log.child({ channel: channel.name }),
+      log,
       prepareConversation: (request) => conversations.prepare(request),
       accept: (connection) => conversations.accept(connection),
       countFrames: (name, direction, frames) => metrics.frames.labels(name, direction).inc(frames),

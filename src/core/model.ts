@@ -2,6 +2,7 @@
 // capabilities, never vendor names.
 import type { Pcm16Frame } from './audio.ts';
 import type { Logger } from './channel.ts';
+import type { Store } from './store.ts';
 import type { ToolSpec } from './tool.ts';
 
 export interface ModelCapabilities {
@@ -41,6 +42,8 @@ export interface ModelSessionOptions {
   /** False for chat channels: the session answers with transcript events only and synthesises no audio. */
   readonly audioOutput: boolean;
   readonly log: Logger;
+  /** For provider state that must outlive a socket (resumption handles), under keys `model:<conversationId>:...`. */
+  readonly store?: Store;
   /** Aborts connecting. */
   readonly signal?: AbortSignal;
 }
@@ -80,6 +83,14 @@ export interface ModelFailure {
   readonly retryable: boolean;
   /** The provider refused us (401, 429): fall back instead of retrying. */
   readonly fallback: boolean;
+}
+
+/** What connect() rejects with when the provider cannot be used; `failure` says whether to retry or fall back. */
+export class ModelUnavailableError extends Error {
+  constructor(readonly failure: ModelFailure) {
+    super(failure.message);
+    this.name = 'ModelUnavailableError';
+  }
 }
 
 export type ModelEventHandler = (event: ModelEvent) => void;

@@ -38,6 +38,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttp {
   const sockets = new Map<string, { route: WebSocketRoute; wss: WebSocketServer }>();
   let accepting = true;
   let server: Server | undefined;
+  let closed: Promise<void> | undefined;
 
   app.on('error', (error: unknown) => log.warn({ err: error }, 'http request failed'));
   app.use(async (ctx, next) => {
@@ -114,13 +115,15 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttp {
     },
     async stopAccepting() {
       accepting = false;
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      // server.close() stops new connections at once but resolves only when the open ones are gone: keep it
+      // for close(), after the live calls have been drained.
+      closed ??= new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
     },
     async close() {
-      accepting = false;
+      await this.stopAccepting();
       for (const { wss } of sockets.values()) for (const client of wss.clients) client.terminate();
       server?.closeAllConnections();
-      await new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
+      await closed;
     },
   };
 }
