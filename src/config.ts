@@ -58,7 +58,18 @@ const schema = z.object({
   PUBLIC_URL: url(['https:', 'http:'], 'an http(s) origin such as https://voice.example.com'),
   MODEL_PROVIDER: z.enum(['auto', 'local', 'openai', 'gemini'], 'one of auto, local, openai, gemini').default('auto'),
   OPENAI_API_KEY: optionalText,
+  OPENAI_REALTIME_URL: url(['wss:', 'ws:'], 'a wss:// URL such as wss://api.openai.com/v1/realtime (Azure OpenAI and proxies have their own)').transform((value) => value ?? 'wss://api.openai.com/v1/realtime'),
+  OPENAI_REALTIME_MODEL: optionalText.transform((value) => value ?? 'gpt-realtime'),
+  OPENAI_VOICE: optionalText.transform((value) => value ?? 'marin'),
+  OPENAI_TURN_DETECTION: z.enum(['server_vad', 'semantic_vad'], 'server_vad or semantic_vad').default('server_vad'),
   GEMINI_API_KEY: optionalText,
+  GEMINI_LIVE_URL: url(['wss:', 'ws:'], 'a wss:// URL of the Live API').transform(
+    (value) => value ?? 'wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent',
+  ),
+  GEMINI_MODEL: optionalText.transform((value) => value ?? 'models/gemini-live-2.5-flash-preview'),
+  GEMINI_VOICE: optionalText,
+  /** Rotate a cloud model session at this age, after the current response (OpenAI ends sessions at 60 minutes). */
+  MODEL_SESSION_MAX_S: integer(30, 24 * 3600, 55 * 60),
   REDIS_URL: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL such as redis://127.0.0.1:6379'),
   TWILIO_AUTH_TOKEN: optionalText,
   TWILIO_ACCOUNT_SID: optionalText.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'an account SID: AC followed by 32 hex digits').optional()),

@@ -8,7 +8,7 @@ import { createLogger } from './log.ts';
 import { initAudio } from './audio/resampler.ts';
 import { initI18n, t } from './i18n/i18n.ts';
 import { createStore } from './store/index.ts';
-import { createModel } from './models/index.ts';
+import { createModels, type Models } from './models/index.ts';
 import { defaultAgent } from './agent/default-agent.ts';
 import { GatewayMetrics } from './analytics/metrics.ts';
 import { ConversationManager } from './conversation/manager.ts';
@@ -20,6 +20,8 @@ export interface GatewayOverrides {
   readonly log?: Logger;
   readonly store?: Store;
   readonly model?: RealtimeModel;
+  /** The local fallback for an injected cloud `model` (tests of fallback). */
+  readonly fallbackModel?: RealtimeModel;
   /** Replaces the configured channels (tests inject fakes of vendor REST calls this way). */
   readonly channels?: readonly Channel[];
 }
@@ -38,10 +40,14 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
   await Promise.all([initAudio(), initI18n()]);
   const store = overrides.store ?? (await createStore({ redisUrl: config.REDIS_URL, logger: log }));
-  const model = overrides.model ?? (await createModel(config, log));
+  const models: Models = overrides.model
+    ? { primary: overrides.model, ...(overrides.fallbackModel ? { fallback: overrides.fallbackModel } : {}) }
+    : await createModels(config, log);
+  const model = models.primary;
   const metrics = new GatewayMetrics({ defaultMetrics: true });
   const conversations = new ConversationManager({
     model,
+    ...(models.fallback ? { fallbackModel: models.fallback } : {}),
     agent: defaultAgent({ businessName: config.BUSINESS_NAME }),
     store,
     log,
@@ -51,6 +57,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     settings: {
       businessName: config.BUSINESS_NAME,
       maxDurationMs: config.MAX_CONVERSATION_S * 1000,
+      maxModelSessionMs: config.MODEL_SESSION_MAX_S * 1000,
       ...(config.HUMAN_TRANSFER_NUMBER ? { transferNumber: config.HUMAN_TRANSFER_NUMBER } : {}),
     },
   });
@@ -92,7 +99,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       await Promise.all(channels.map((channel) => channel.stop()));
       await conversations.drain(drainMs);
       await server.close();
-      if (!overrides.model) await model.close?.();
+      if (!overrides.model) await Promise.all([model.close?.(), models.fallback?.close?.()]);
       if (!overrides.store) await store.close();
       log.info({}, 'gateway stopped');
     },

@@ -1,8 +1,11 @@
 // Prometheus metrics for the gateway, on one registry per gateway instance so tests can run several side by side.
+// Labels stay low-cardinality: channel, direction, provider, reason codes and tool names, never ids.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { LatencyRecorder } from './latency-recorder.ts';
 
 export type Direction = 'in' | 'out';
+
+const SECONDS = [0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10];
 
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -12,24 +15,34 @@ export class GatewayMetrics {
   readonly addedLatency: Histogram<'direction'>;
   readonly bargeIns: Counter<'channel'>;
   readonly toolCalls: Counter<'tool' | 'result'>;
-  /** Exact recent samples behind the histogram, per direction. */
+  readonly timeToFirstAudio: Histogram<'provider'>;
+  readonly turnLatency: Histogram<'provider'>;
+  readonly modelReconnects: Counter<'provider' | 'reason'>;
+  readonly modelRotations: Counter<'provider'>;
+  readonly modelFallbacks: Counter<'provider' | 'reason'>;
+  /** Exact recent samples behind the added-latency histogram, per direction. */
   readonly latencySamples: Record<Direction, LatencyRecorder> = { in: new LatencyRecorder(), out: new LatencyRecorder() };
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
     this.liveConversations = new Gauge({ name: 'gateway_live_conversations', help: 'Conversations in progress', labelNames: ['channel'], registers });
-    this.conversationsTotal = new Counter({ name: 'gateway_conversations_total', help: 'Conversations ended', labelNames: ['channel', 'outcome'], registers });
+    this.conversationsTotal = new Counter({ name: 'gateway_conversations_total', help: 'Conversations ended, by how they ended', labelNames: ['channel', 'outcome'], registers });
     this.frames = new Counter({ name: 'gateway_audio_frames_total', help: '20 ms audio frames through the gateway', labelNames: ['channel', 'direction'], registers });
     this.addedLatency = new Histogram({
       name: 'gateway_added_latency_seconds',
-      help: 'Time the gateway spends on one audio frame (decode, resample, hand-over), per direction',
+      help: 'Time the gateway spends on one audio frame or inbound message (decode, resample, hand-over), per direction',
       labelNames: ['direction'],
       buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05],
       registers,
     });
     this.bargeIns = new Counter({ name: 'gateway_barge_ins_total', help: 'Times a caller interrupted playback', labelNames: ['channel'], registers });
     this.toolCalls = new Counter({ name: 'gateway_tool_calls_total', help: 'Tool calls by result', labelNames: ['tool', 'result'], registers });
+    this.timeToFirstAudio = new Histogram({ name: 'gateway_model_time_to_first_audio_seconds', help: 'From the start of a conversation to its first audio out', labelNames: ['provider'], buckets: SECONDS, registers });
+    this.turnLatency = new Histogram({ name: 'gateway_model_turn_latency_seconds', help: "From the end of the caller's turn to the first audio of the answer", labelNames: ['provider'], buckets: SECONDS, registers });
+    this.modelReconnects = new Counter({ name: 'gateway_model_reconnects_total', help: 'Model sessions reopened after a failure', labelNames: ['provider', 'reason'], registers });
+    this.modelRotations = new Counter({ name: 'gateway_model_rotations_total', help: 'Model sessions replaced before the provider cap', labelNames: ['provider'], registers });
+    this.modelFallbacks = new Counter({ name: 'gateway_model_fallbacks_total', help: 'Conversations moved to the local engine', labelNames: ['provider', 'reason'], registers });
   }
 
   observeLatency(direction: Direction, ms: number): void {

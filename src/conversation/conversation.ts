@@ -2,13 +2,14 @@
 // first, barge-in (clear, truncate at what was heard, drop late audio), tool calls, transcripts in the store, a
 // maximum duration, and a clean end that releases every timer and socket.
 import type { Connection, InboundEvent, Logger } from '../core/channel.ts';
-import type { ModelEvent, ModelSession } from '../core/model.ts';
+import type { ModelEvent, ModelSession, RealtimeModel } from '../core/model.ts';
 import type { Store } from '../core/store.ts';
 import type { ToolSpec } from '../core/tool.ts';
 import type { Agent } from '../agent/agent.ts';
 import { runTool } from '../agent/tool-runner.ts';
 import type { GatewayMetrics } from '../analytics/metrics.ts';
 import { describeError } from '../errors.ts';
+import { ModelLink, type SwitchKind } from './model-link.ts';
 import { Playout } from './playout.ts';
 import type { ConversationRecords, TranscriptEntry } from './records.ts';
 
@@ -19,12 +20,21 @@ export interface ConversationSettings {
   readonly transferNumber?: string;
   /** Longest wait for queued audio to finish before ending or transferring. */
   readonly playoutWaitMs?: number;
+  /** Rotate cloud model sessions at this age (provider caps). */
+  readonly maxModelSessionMs?: number;
+  /** Delays between model reconnect attempts. */
+  readonly modelRetryDelaysMs?: readonly number[];
 }
 
 export interface ConversationDeps {
   readonly connection: Connection;
-  readonly session: Promise<ModelSession>;
-  readonly modelName: string;
+  readonly model: RealtimeModel;
+  /** The local engine, when `model` is a cloud provider. */
+  readonly fallbackModel?: RealtimeModel;
+  /** A session the webhook already opened on `model`. */
+  readonly prewarmed?: Promise<ModelSession>;
+  /** Opens a session with the agent's instructions and tools and the history the store holds. */
+  readonly openSession: (model: RealtimeModel, locale: string) => Promise<ModelSession>;
   readonly locale: string;
   readonly agent: Agent;
   readonly records: ConversationRecords;
@@ -40,7 +50,7 @@ export class Conversation {
   readonly id: string;
   readonly channel: string;
   private locale: string;
-  private session: ModelSession | null = null;
+  private readonly link: ModelLink;
   private readonly playout: Playout;
   private readonly tools: ReadonlyMap<string, ToolSpec>;
   private readonly toolAbort = new AbortController();
@@ -49,6 +59,10 @@ export class Conversation {
   private currentResponseId: string | null = null;
   private readonly cancelledResponses = new Set<string>();
   private bargeIns = 0;
+  private readonly startedAt = Date.now();
+  private firstAudioSent = false;
+  /** When the customer's last turn ended (speech stopped, key, text), until the answer's first audio. */
+  private turnEndedAt: number | null = null;
   private ending: Promise<void> | null = null;
   private writes: Promise<void> = Promise.resolve();
 
@@ -60,6 +74,25 @@ export class Conversation {
     this.log = deps.log.child({ conversationId: this.id, channel: this.channel });
     this.tools = new Map(deps.agent.tools.map((tool) => [tool.name, tool as ToolSpec]));
     this.playout = new Playout((event) => connection.send(event), connection.capabilities.playbackMarks);
+    this.link = new ModelLink({
+      primary: deps.model,
+      ...(deps.fallbackModel ? { fallback: deps.fallbackModel } : {}),
+      ...(deps.prewarmed ? { prewarmed: deps.prewarmed } : {}),
+      open: async (model) => {
+        await this.writes; // the new session must see every transcript entry written so far
+        return deps.openSession(model, this.locale);
+      },
+      onEvent: (event) => this.onModelEvent(event),
+      onSwitched: (kind, reason, interrupted) => this.onModelSwitched(kind, reason, interrupted),
+      onLost: (reason) => void this.end(`model_lost:${reason}`),
+      log: this.log,
+      ...(deps.settings.maxModelSessionMs ? { maxSessionAgeMs: deps.settings.maxModelSessionMs } : {}),
+      ...(deps.settings.modelRetryDelaysMs ? { retryDelaysMs: deps.settings.modelRetryDelaysMs } : {}),
+    });
+  }
+
+  private get session(): ModelSession | null {
+    return this.link.session;
   }
 
   get ended(): boolean {
@@ -72,24 +105,21 @@ export class Conversation {
     connection.listen((event) => this.onInbound(event));
     this.maxDurationTimer = setTimeout(() => void this.end('max_duration'), settings.maxDurationMs);
     this.maxDurationTimer.unref();
-    await records.update(this.id, { status: 'live', startedAt: Date.now(), locale: this.locale, model: this.deps.modelName });
-    let session: ModelSession;
+    await records.update(this.id, { status: 'live', startedAt: this.startedAt, locale: this.locale, model: this.deps.model.name });
+    let fallbackReason: string | null;
     try {
-      session = await this.deps.session;
+      ({ fallbackReason } = await this.link.start());
     } catch (error) {
-      this.log.error({ err: describeError(error) }, 'model session could not be opened');
+      this.log.error({ err: describeError(error) }, 'no model could be opened');
       await this.end('model_unavailable');
       return;
     }
-    if (this.ended) {
-      await session.close();
-      return;
-    }
-    this.session = session;
-    session.listen((event) => this.onModelEvent(event));
+    const session = this.session;
+    if (this.ended || !session) return;
     const disclosure = this.deps.translate(this.locale, 'common:disclosure', { business: settings.businessName });
     this.record({ role: 'assistant', kind: 'disclosure', text: disclosure });
     session.say(disclosure);
+    if (fallbackReason) this.announceFallback(fallbackReason);
     session.createResponse();
   }
 
@@ -107,12 +137,14 @@ export class Conversation {
         return;
       case 'text':
         this.record({ role: 'user', kind: 'text', text: event.text });
+        this.turnEndedAt = Date.now();
         this.session?.sendText(event.text);
         return;
       case 'dtmf':
         // A key press interrupts a prompt, as on any phone menu.
         this.interrupt('dtmf');
         this.record({ role: 'user', kind: 'dtmf', text: event.digit });
+        this.turnEndedAt = Date.now();
         this.session?.sendDtmf(event.digit);
         return;
       case 'mark':
@@ -141,6 +173,7 @@ export class Conversation {
         this.interrupt('speech');
         return;
       case 'speech_stopped':
+        this.turnEndedAt = Date.now();
         return;
       case 'transcript':
         this.record({ role: event.role, kind: 'speech', text: event.text });
@@ -164,11 +197,12 @@ export class Conversation {
       case 'warning':
         this.log.warn({ code: event.code, reason: event.message }, 'model warning');
         return;
+      case 'reconnected':
+        this.deps.metrics.modelReconnects.labels(this.link.modelName, event.reason).inc();
+        this.record({ role: 'system', kind: 'event', text: `model reconnected: ${event.reason}` });
+        return;
       case 'closed':
-        if (event.error) {
-          this.log.error({ code: event.error.code, reason: event.error.message }, 'model session failed');
-          void this.end('model_failed');
-        }
+        // Failures are handled by the link (reconnect, fallback); a clean close needs nothing.
         return;
     }
   }
@@ -176,6 +210,14 @@ export class Conversation {
   private playAudio(pcm: Int16Array, responseId: string, itemId: string): void {
     const { connection, metrics } = this.deps;
     if (this.cancelledResponses.has(responseId) || !connection.capabilities.audio) return;
+    if (!this.firstAudioSent) {
+      this.firstAudioSent = true;
+      metrics.timeToFirstAudio.labels(this.link.modelName).observe((Date.now() - this.startedAt) / 1000);
+    }
+    if (this.turnEndedAt !== null) {
+      metrics.turnLatency.labels(this.link.modelName).observe((Date.now() - this.turnEndedAt) / 1000);
+      this.turnEndedAt = null;
+    }
     const started = performance.now();
     const frames = this.playout.push(pcm, itemId);
     if (frames > 0) metrics.observeLatency('out', (performance.now() - started) / frames);
@@ -194,6 +236,7 @@ export class Conversation {
   }
 
   private async callTool(callId: string, name: string, rawArguments: string): Promise<void> {
+    const askedBy = this.session;
     this.record({ role: 'assistant', kind: 'tool_call', name, text: rawArguments });
     const result = await runTool(
       this.tools,
@@ -205,7 +248,31 @@ export class Conversation {
     this.deps.metrics.toolCalls.labels(name, result.outcome).inc();
     this.record({ role: 'tool', kind: 'tool_result', name, text: result.output });
     if (result.outcome !== 'ok') this.log.warn({ tool: name, outcome: result.outcome, durationMs: Math.round(result.durationMs) }, 'tool call did not succeed');
-    if (!this.ended) this.session?.sendToolResult(callId, result.output);
+    // A session that replaced the one that asked does not know this call id.
+    if (!this.ended && askedBy && askedBy === this.session) askedBy.sendToolResult(callId, result.output);
+  }
+
+  private onModelSwitched(kind: SwitchKind, reason: string, interruptedResponse: boolean): void {
+    const { metrics, records } = this.deps;
+    const provider = this.deps.model.name;
+    if (kind === 'fallback') metrics.modelFallbacks.labels(provider, reason).inc();
+    else if (kind === 'rotated') metrics.modelRotations.labels(provider).inc();
+    else metrics.modelReconnects.labels(provider, reason).inc();
+    this.record({ role: 'system', kind: 'event', text: `model ${kind}: ${reason}` });
+    void records.update(this.id, { model: this.link.modelName, ...(kind === 'fallback' ? { fallbackReason: reason } : {}) });
+    if (kind === 'fallback') {
+      this.announceFallback(reason);
+      this.session?.createResponse();
+    } else if (interruptedResponse) {
+      // The answer was cut off with the socket: let the new session give it again.
+      this.session?.createResponse();
+    }
+  }
+
+  /** Tells the customer, in their language, that the simpler assistant is taking over. */
+  private announceFallback(reason: string): void {
+    this.log.warn({ reason, provider: this.deps.model.name }, 'falling back to the local engine');
+    this.session?.say(this.deps.translate(this.locale, 'common:fallback'));
   }
 
   private async transfer(reason: string): Promise<void> {
@@ -239,7 +306,7 @@ export class Conversation {
     this.toolAbort.abort(new Error(`conversation ended: ${reason}`));
     this.log.info({ reason, bargeIns: this.bargeIns }, 'conversation ended');
     try {
-      await this.session?.close();
+      await this.link.close();
     } catch (error) {
       this.log.warn({ err: describeError(error) }, 'model session close failed');
     }

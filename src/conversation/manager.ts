@@ -12,6 +12,8 @@ import { ConversationRecords } from './records.ts';
 
 export interface ManagerDeps {
   readonly model: RealtimeModel;
+  /** The local engine, when `model` is a cloud provider: takes over when the provider refuses or stays down. */
+  readonly fallbackModel?: RealtimeModel;
   readonly agent: Agent;
   readonly store: Store;
   readonly log: Logger;
@@ -44,7 +46,7 @@ export class ConversationManager {
     const conversationId = randomUUID();
     const locale = request.locale ?? this.deps.defaultLocale;
     await this.records.create({ id: conversationId, channel: request.channel, locale, status: 'prepared', createdAt: Date.now(), ...pick(request) });
-    const session = this.openSession(conversationId, request.channel, locale, true);
+    const session = this.openSession(this.deps.model, { conversationId, channel: request.channel, locale, audioOutput: true });
     session.catch(() => undefined); // surfaced when the stream arrives
     const timer = setTimeout(() => this.discardPrewarmed(conversationId), this.deps.prewarmTtlMs ?? 30_000);
     timer.unref();
@@ -100,11 +102,13 @@ export class ConversationManager {
       clearTimeout(prewarmed.timer);
       this.prewarmed.delete(conversationId);
     }
-    const session = prewarmed?.session ?? this.openSession(conversationId, connection.channel, locale, connection.capabilities.audio);
+    const audioOutput = connection.capabilities.audio || connection.capabilities.voiceNotes;
     const conversation = new Conversation({
       connection,
-      session,
-      modelName: this.deps.model.name,
+      model: this.deps.model,
+      ...(this.deps.fallbackModel ? { fallbackModel: this.deps.fallbackModel } : {}),
+      ...(prewarmed ? { prewarmed: prewarmed.session } : {}),
+      openSession: (model, currentLocale) => this.openSession(model, { conversationId, channel: connection.channel, locale: currentLocale, audioOutput }),
       locale,
       agent: this.deps.agent,
       records: this.records,
@@ -128,17 +132,18 @@ export class ConversationManager {
     }
   }
 
-  private async openSession(conversationId: string, channel: string, locale: string, audioOutput: boolean): Promise<ModelSession> {
-    const { model, agent, log } = this.deps;
+  private async openSession(
+    model: RealtimeModel,
+    target: { conversationId: string; channel: string; locale: string; audioOutput: boolean },
+  ): Promise<ModelSession> {
+    const { agent, log, store } = this.deps;
     return model.connect({
-      conversationId,
-      channel,
-      locale,
-      instructions: agent.instructions(locale),
+      ...target,
+      instructions: agent.instructions(target.locale),
       tools: agent.tools,
-      history: await this.records.history(conversationId),
-      audioOutput,
-      log: log.child({ conversationId, model: model.name }),
+      history: await this.records.history(target.conversationId),
+      log: log.child({ conversationId: target.conversationId, model: model.name }),
+      store,
     });
   }
 

@@ -18,6 +18,8 @@ export interface ConversationRecord {
   readonly to?: string;
   readonly providerId?: string;
   readonly model?: string;
+  /** Why the local engine took over from the configured provider, if it did. */
+  readonly fallbackReason?: string;
   readonly bargeIns?: number;
 }
 

@@ -62,6 +62,8 @@ export type ModelEvent =
   /** The model (or the local menu) wants the conversation finished or handed over. */
   | { readonly type: 'end_requested'; readonly reason: string }
   | { readonly type: 'transfer_requested'; readonly reason: string }
+  /** The provider renewed its own connection without losing context (Gemini goAway + resumption handle). */
+  | { readonly type: 'reconnected'; readonly reason: string }
   /** The conversation's language changed (detected or chosen). */
   | { readonly type: 'locale_changed'; readonly locale: string }
   /** A non-fatal problem (logged, counted); fatal ones arrive as `closed` with an error. */

@@ -10,13 +10,20 @@ const providers: Partial<Record<ModelProvider, ModelFactory>> = {
   local: (config) => createLocalModel({ businessName: config.BUSINESS_NAME }),
 };
 
-/** Creates the configured model and loads what its first session would otherwise wait for. */
-export async function createModel(config: Config, log: Logger): Promise<RealtimeModel> {
+export interface Models {
+  readonly primary: RealtimeModel;
+  /** The local engine, when the primary is a cloud provider. */
+  readonly fallback?: RealtimeModel;
+}
+
+/** Creates the configured model (and the local engine as its fallback) and loads what first sessions would wait for. */
+export async function createModels(config: Config, log: Logger): Promise<Models> {
   const create = providers[config.MODEL_PROVIDER];
   if (!create) {
     throw new Error(`MODEL_PROVIDER resolved to "${config.MODEL_PROVIDER}", which this build does not include; available: ${Object.keys(providers).join(', ')}`);
   }
-  const model = create(config, log);
-  await model.warmUp?.();
-  return model;
+  const primary = create(config, log);
+  const fallback = primary.capabilities.local ? undefined : providers.local!(config, log);
+  await Promise.all([primary.warmUp?.(), fallback?.warmUp?.()]);
+  return fallback ? { primary, fallback } : { primary };
 }
