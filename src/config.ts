@@ -103,21 +103,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // An empty variable means unset, as in most deployment tools.
   const known = Object.fromEntries(Object.keys(schema.shape).map((key) => [key, env[key]?.trim() === '' ? undefined : env[key]]));
   const parsed = schema.safeParse(known);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '(environment)');
-        const got = env[name] === undefined ? 'unset' : `"${name.includes('TOKEN') || name.includes('KEY') ? '…' : env[name]}"`;
+        const got = env[name] === undefined ? 'unset' : `"${shown(name, env[name])}"`;
         return `${name}: expected ${issue.message.replace(/^Invalid input: /, '')}, got ${got}`;
-      }),
-    );
-  }
+      });
+  // Checked on the raw values too, so one run lists these along with any malformed variable.
+  const provider = known.MODEL_PROVIDER?.trim();
+  if (provider === 'openai' && !known.OPENAI_API_KEY?.trim()) problems.push('OPENAI_API_KEY: required when MODEL_PROVIDER=openai');
+  if (provider === 'gemini' && !known.GEMINI_API_KEY?.trim()) problems.push('GEMINI_API_KEY: required when MODEL_PROVIDER=gemini');
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const config = parsed.data;
-  const problems: string[] = [];
-  if (config.MODEL_PROVIDER === 'openai' && !config.OPENAI_API_KEY) problems.push('OPENAI_API_KEY: required when MODEL_PROVIDER=openai');
-  if (config.MODEL_PROVIDER === 'gemini' && !config.GEMINI_API_KEY) problems.push('GEMINI_API_KEY: required when MODEL_PROVIDER=gemini');
-  if (problems.length > 0) throw new ConfigError(problems);
   return { ...config, MODEL_PROVIDER: resolveProvider(config.MODEL_PROVIDER, config) };
+}
+
+/** A wrong value as the message may show it: never a token or key, nor credentials or a query inside a URL. */
+function shown(name: string, value: string): string {
+  if (/TOKEN|KEY|SECRET|PASSWORD/.test(name)) return '…';
+  return value.replace(/[^/@\s]*@/, '…@').replace(/\?.*$/, '?…');
 }
 
 function resolveProvider(choice: 'auto' | ModelProvider, keys: { OPENAI_API_KEY?: string; GEMINI_API_KEY?: string }): ModelProvider {

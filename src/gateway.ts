@@ -4,6 +4,7 @@ import type { Channel, Logger } from './core/channel.ts';
 import type { RealtimeModel } from './core/model.ts';
 import type { Store } from './core/store.ts';
 import type { Config } from './config.ts';
+import type { Agent } from './agent/agent.ts';
 import { createLogger } from './log.ts';
 import { initAudio } from './audio/resampler.ts';
 import { initI18n, t } from './i18n/i18n.ts';
@@ -22,6 +23,8 @@ export interface GatewayOverrides {
   readonly model?: RealtimeModel;
   /** The local fallback for an injected cloud `model` (tests of fallback). */
   readonly fallbackModel?: RealtimeModel;
+  /** Replaces the default agent (tests of slow tools). */
+  readonly agent?: Agent;
   /** Replaces the configured channels (tests inject fakes of vendor REST calls this way). */
   readonly channels?: readonly Channel[];
 }
@@ -48,7 +51,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   const conversations = new ConversationManager({
     model,
     ...(models.fallback ? { fallbackModel: models.fallback } : {}),
-    agent: defaultAgent({ businessName: config.BUSINESS_NAME }),
+    agent: overrides.agent ?? defaultAgent({ businessName: config.BUSINESS_NAME }),
     store,
     log,
     metrics,

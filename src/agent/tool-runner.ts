@@ -43,6 +43,10 @@ export async function runTool(
     return finish('invalid_arguments', { error: 'invalid_arguments', message: 'Fix the arguments and call again.', issues });
   }
 
+  // An abort listener added to a signal that is already aborted never fires: check first, so a call that arrives
+  // (or finishes validating) after the conversation ended has no side effect.
+  if (options.signal?.aborted) return finish('cancelled', { error: 'cancelled', message: 'The caller interrupted.' });
+
   const timeoutMs = tool.timeoutMs ?? options.defaultTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
   const controller = new AbortController();
   const onAbort = () => controller.abort(options.signal?.reason);

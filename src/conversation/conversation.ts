@@ -59,6 +59,8 @@ export class Conversation {
   private currentResponseId: string | null = null;
   private readonly cancelledResponses = new Set<string>();
   private bargeIns = 0;
+  /** Typed text and keys that arrived while no model session was open (connecting, reconnecting). */
+  private pendingInput: Array<{ kind: 'text' | 'dtmf'; value: string }> = [];
   private readonly startedAt = Date.now();
   private firstAudioSent = false;
   /** When the customer's last turn ended (speech stopped, key, text), until the answer's first audio. */
@@ -120,7 +122,8 @@ export class Conversation {
     this.record({ role: 'assistant', kind: 'disclosure', text: disclosure });
     session.say(disclosure);
     if (fallbackReason) this.announceFallback(fallbackReason);
-    session.createResponse();
+    // The customer's first message (a chat that opened with a question) is answered instead of the menu.
+    if (!this.flushPendingInput()) session.createResponse();
   }
 
   /** Ends the conversation once; safe to call from any path (hang-up, model, timer, shutdown). */
@@ -136,16 +139,12 @@ export class Conversation {
         this.session?.sendAudio(event.frame);
         return;
       case 'text':
-        this.record({ role: 'user', kind: 'text', text: event.text });
-        this.turnEndedAt = Date.now();
-        this.session?.sendText(event.text);
+        this.deliverInput('text', event.text);
         return;
       case 'dtmf':
         // A key press interrupts a prompt, as on any phone menu.
         this.interrupt('dtmf');
-        this.record({ role: 'user', kind: 'dtmf', text: event.digit });
-        this.turnEndedAt = Date.now();
-        this.session?.sendDtmf(event.digit);
+        this.deliverInput('dtmf', event.digit);
         return;
       case 'mark':
         this.playout.onMark(event.name);
@@ -154,6 +153,27 @@ export class Conversation {
         void this.end('hangup');
         return;
     }
+  }
+
+  /** Passes typed text or a key to the model, or keeps it until a session is open. */
+  private deliverInput(kind: 'text' | 'dtmf', value: string): void {
+    const session = this.session;
+    if (!session) {
+      this.pendingInput.push({ kind, value });
+      return;
+    }
+    this.record({ role: 'user', kind, text: value });
+    this.turnEndedAt = Date.now();
+    if (kind === 'text') session.sendText(value);
+    else session.sendDtmf(value);
+  }
+
+  /** Delivers what was kept while no session was open; false when there was nothing. */
+  private flushPendingInput(): boolean {
+    const pending = this.pendingInput;
+    this.pendingInput = [];
+    for (const input of pending) this.deliverInput(input.kind, input.value);
+    return pending.length > 0;
   }
 
   private onModelEvent(event: ModelEvent): void {
@@ -260,13 +280,10 @@ export class Conversation {
     else metrics.modelReconnects.labels(provider, reason).inc();
     this.record({ role: 'system', kind: 'event', text: `model ${kind}: ${reason}` });
     void records.update(this.id, { model: this.link.modelName, ...(kind === 'fallback' ? { fallbackReason: reason } : {}) });
-    if (kind === 'fallback') {
-      this.announceFallback(reason);
-      this.session?.createResponse();
-    } else if (interruptedResponse) {
-      // The answer was cut off with the socket: let the new session give it again.
-      this.session?.createResponse();
-    }
+    if (kind === 'fallback') this.announceFallback(reason);
+    if (this.flushPendingInput()) return;
+    // After a fallback the local engine offers its menu; after a drop the cut-off answer is asked for again.
+    if (kind === 'fallback' || interruptedResponse) this.session?.createResponse();
   }
 
   /** Tells the customer, in their language, that the simpler assistant is taking over. */

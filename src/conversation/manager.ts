@@ -33,6 +33,8 @@ interface Prewarmed {
 export class ConversationManager {
   readonly records: ConversationRecords;
   private readonly live = new Map<string, Conversation>();
+  /** Ids taken by accept() before their conversation exists (its record is still being read). */
+  private readonly starting = new Set<string>();
   private readonly prewarmed = new Map<string, Prewarmed>();
   private accepting = true;
 
@@ -61,12 +63,13 @@ export class ConversationManager {
       return;
     }
     const { conversationId } = connection.info;
-    if (this.live.has(conversationId)) {
+    if (this.live.has(conversationId) || this.starting.has(conversationId)) {
       this.deps.log.warn({ conversationId, channel: connection.channel }, 'a second connection for a live conversation was refused');
       connection.close('conversation already connected');
       return;
     }
-    void this.startConversation(connection);
+    this.starting.add(conversationId);
+    void this.startConversation(connection).finally(() => this.starting.delete(conversationId));
   }
 
   /** Live conversations per channel. */

@@ -74,6 +74,11 @@ export class ModelLink {
   }
 
   private install(session: ModelSession): void {
+    if (this.closed) {
+      // The conversation ended while this session was opening: nobody will use it, and cloud sessions bill.
+      void session.close().catch(() => undefined);
+      return;
+    }
     const previous = this.current;
     this.current = session;
     this.openedAt = Date.now();

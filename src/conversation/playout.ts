@@ -65,7 +65,8 @@ export class Playout {
   /** Audio sent that the customer has not finished hearing. */
   get playing(): boolean {
     if (this.assembler.pendingSamples > 0) return true;
-    return this.usesMarks ? this.marks.size > 0 : this.now() < this.playbackEndsAt;
+    // Frames sent since the last mark are queued at the channel too, though no mark covers them yet.
+    return this.usesMarks ? this.marks.size > 0 || this.framesSinceMark > 0 : this.now() < this.playbackEndsAt;
   }
 
   /** Stops playback at once (barge-in): the channel clears its queue, late marks are ignored. */

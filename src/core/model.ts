@@ -3,7 +3,7 @@
 import type { Pcm16Frame } from './audio.ts';
 import type { Logger } from './channel.ts';
 import type { Store } from './store.ts';
-import type { ToolSpec } from './tool.ts';
+import type { AnyToolSpec } from './tool.ts';
 
 export interface ModelCapabilities {
   /** Detects the caller's speech itself and emits speech_started / speech_stopped. */
@@ -35,7 +35,7 @@ export interface ModelSessionOptions {
   readonly channel: string;
   readonly locale: string;
   readonly instructions: string;
-  readonly tools: readonly ToolSpec[];
+  readonly tools: readonly AnyToolSpec[];
   /** Restored into the session before the first turn (reconnect, rotation, fallback). */
   readonly history: readonly HistoryItem[];
   readonly voice?: string;

@@ -46,6 +46,10 @@ export interface ToolSpec<Input = unknown, Output = unknown> {
   readonly cancellable?: boolean;
 }
 
+/** A tool of any input type, for lists of tools (an agent's, a session's). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each tool checks its own input; a list holds any
+export type AnyToolSpec = ToolSpec<any, unknown>;
+
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
 /** Declares a tool. Names follow the providers' common rule: letters, digits, _ and -, at most 64. */

@@ -22,7 +22,10 @@ export interface GatewayHttp {
   readonly http: ChannelHttp;
   readonly app: Koa;
   listen(port: number, host?: string): Promise<number>;
-  /** Stops accepting connections and upgrades; open sockets stay with their owners. */
+  /**
+   * Refuses new upgrades with 503; open sockets stay with their owners. The port stays open until close(), so that
+   * during a drain /readyz can say 503 and webhooks get a 503 from their channel instead of a refused connection.
+   */
   stopAccepting(): Promise<void>;
   close(): Promise<void>;
 }
@@ -38,7 +41,6 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttp {
   const sockets = new Map<string, { route: WebSocketRoute; wss: WebSocketServer }>();
   let accepting = true;
   let server: Server | undefined;
-  let closed: Promise<void> | undefined;
 
   app.on('error', (error: unknown) => log.warn({ err: error }, 'http request failed'));
   app.use(async (ctx, next) => {
@@ -115,15 +117,13 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttp {
     },
     async stopAccepting() {
       accepting = false;
-      // server.close() stops new connections at once but resolves only when the open ones are gone: keep it
-      // for close(), after the live calls have been drained.
-      closed ??= new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
     },
     async close() {
-      await this.stopAccepting();
+      accepting = false;
       for (const { wss } of sockets.values()) for (const client of wss.clients) client.terminate();
+      const closing = new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections();
-      await closed;
+      await closing;
     },
   };
 }
