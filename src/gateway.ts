@@ -71,7 +71,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
     observeInbound: (ms) => metrics.observeLatency('in', ms),
   });
-  registerHealthRoutes(server.http, { store, metrics, draining: () => draining });
+  registerHealthRoutes(server.http, { store, metrics, draining: () => draining, log });
 
   const channels = overrides.channels ?? createChannels(config);
   for (const channel of channels) {

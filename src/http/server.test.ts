@@ -254,7 +254,7 @@ describe('health and metrics', () => {
 
   async function healthServer(store: MemoryStore, draining = () => false): Promise<Running & { metrics: GatewayMetrics }> {
     const metrics = new GatewayMetrics();
-    const running = await serve(({ http }) => registerHealthRoutes(http, { store, metrics, draining }));
+    const running = await serve(({ http }) => registerHealthRoutes(http, { store, metrics, draining, log: silentLogger }));
     return { ...running, metrics };
   }
 
