@@ -121,7 +121,10 @@ export class Conversation {
     const disclosure = this.deps.translate(this.locale, 'common:disclosure', { business: settings.businessName });
     this.record({ role: 'assistant', kind: 'disclosure', text: disclosure });
     session.say(disclosure);
-    if (fallbackReason) this.announceFallback(fallbackReason);
+    if (fallbackReason) {
+      this.noteModelSwitch('fallback', fallbackReason);
+      this.announceFallback(fallbackReason);
+    }
     // The customer's first message (a chat that opened with a question) is answered instead of the menu.
     if (!this.flushPendingInput()) session.createResponse();
   }
@@ -273,17 +276,24 @@ export class Conversation {
   }
 
   private onModelSwitched(kind: SwitchKind, reason: string, interruptedResponse: boolean): void {
+    this.noteModelSwitch(kind, reason);
+    if (kind === 'fallback') this.announceFallback(reason);
+    if (this.flushPendingInput()) return;
+    // After a fallback the local engine offers its menu; after a drop the cut-off answer is asked for again.
+    if (kind === 'fallback' || interruptedResponse) this.session?.createResponse();
+  }
+
+  /** Counts a switch of model session and keeps it in the transcript and the record. */
+  private noteModelSwitch(kind: SwitchKind, reason: string): void {
     const { metrics, records } = this.deps;
     const provider = this.deps.model.name;
     if (kind === 'fallback') metrics.modelFallbacks.labels(provider, reason).inc();
     else if (kind === 'rotated') metrics.modelRotations.labels(provider).inc();
     else metrics.modelReconnects.labels(provider, reason).inc();
     this.record({ role: 'system', kind: 'event', text: `model ${kind}: ${reason}` });
-    void records.update(this.id, { model: this.link.modelName, ...(kind === 'fallback' ? { fallbackReason: reason } : {}) });
-    if (kind === 'fallback') this.announceFallback(reason);
-    if (this.flushPendingInput()) return;
-    // After a fallback the local engine offers its menu; after a drop the cut-off answer is asked for again.
-    if (kind === 'fallback' || interruptedResponse) this.session?.createResponse();
+    this.writes = this.writes.then(async () => {
+      await records.update(this.id, { model: this.link.modelName, ...(kind === 'fallback' ? { fallbackReason: reason } : {}) });
+    });
   }
 
   /** Tells the customer, in their language, that the simpler assistant is taking over. */

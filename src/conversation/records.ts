@@ -75,7 +75,9 @@ export class ConversationRecords {
     for (const entry of await this.transcript(id)) {
       if (entry.kind === 'event' || entry.role === 'system') continue;
       const role = entry.role === 'tool' ? 'tool' : entry.role;
-      items.push({ role, text: entry.text, at: entry.at, ...(entry.name ? { toolName: entry.name } : {}) });
+      // A bare digit means nothing to a model reading the history back.
+      const text = entry.kind === 'dtmf' ? `[The caller pressed key ${entry.text}]` : entry.text;
+      items.push({ role, text, at: entry.at, ...(entry.name ? { toolName: entry.name } : {}) });
     }
     return items;
   }

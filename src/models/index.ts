@@ -3,11 +3,13 @@ import type { Logger } from '../core/channel.ts';
 import type { RealtimeModel } from '../core/model.ts';
 import type { Config, ModelProvider } from '../config.ts';
 import { createLocalModel } from './local/local-model.ts';
+import { createOpenAIRealtimeModel } from './openai/openai-model.ts';
 
 type ModelFactory = (config: Config, log: Logger) => RealtimeModel;
 
 const providers: Partial<Record<ModelProvider, ModelFactory>> = {
   local: (config) => createLocalModel({ businessName: config.BUSINESS_NAME }),
+  openai: (config) => createOpenAIRealtimeModel({ apiKey: config.OPENAI_API_KEY!, url: config.OPENAI_REALTIME_URL, model: config.OPENAI_REALTIME_MODEL, voice: config.OPENAI_VOICE, turnDetection: config.OPENAI_TURN_DETECTION }),
 };
 
 export interface Models {

@@ -1,0 +1,194 @@
+// Phone calls through OpenAI Realtime under production faults: the fake Twilio client and the fake OpenAI server
+// speak the vendors' real wire formats, everything between them is the real gateway.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { z } from 'zod';
+import { loadConfig } from '../../src/config.ts';
+import { startGateway, type Gateway } from '../../src/gateway.ts';
+import { silentLogger } from '../../src/log.ts';
+import { MemoryStore } from '../../src/store/memory-store.ts';
+import { defineTool } from '../../src/core/tool.ts';
+import { defaultAgent } from '../../src/agent/default-agent.ts';
+import { encodeMulaw } from '../../src/audio/mulaw.ts';
+import { sine } from '../../src/audio/pcm.ts';
+import { t } from '../../src/i18n/i18n.ts';
+import { placeCall, type FakeTwilioCall } from '../fakes/twilio-client.ts';
+import { startFakeOpenAIRealtime, until, type FakeOpenAIRealtime } from '../fakes/openai-realtime-server.ts';
+
+const TOOL_TRIGGER = { word: 'key 2', name: 'check_availability', arguments: '{}' };
+
+async function gatewayFor(fake: FakeOpenAIRealtime, overrides: Parameters<typeof startGateway>[1] = {}): Promise<Gateway> {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', OPENAI_API_KEY: fake.apiKey, OPENAI_REALTIME_URL: fake.url });
+  assert.equal(config.MODEL_PROVIDER, 'openai');
+  return startGateway(config, { log: silentLogger, store: new MemoryStore(), ...overrides });
+}
+
+/** 8 kHz speech-level audio, as mu-law the caller's phone would send. */
+function loudTone(ms: number): Int16Array {
+  return sine(440, 8000, (8000 * ms) / 1000, -10);
+}
+
+async function transcriptTexts(gateway: Gateway, id: string): Promise<string[]> {
+  return (await gateway.conversations.records.transcript(id)).map((entry) => `${entry.kind}:${entry.text}`);
+}
+
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('a phone call through OpenAI Realtime', () => {
+  let fake: FakeOpenAIRealtime;
+  let gateway: Gateway;
+  const calls: FakeTwilioCall[] = [];
+
+  before(async () => {
+    fake = await startFakeOpenAIRealtime({ chunks: 20, chunkMs: 100, chunkIntervalMs: 5, toolTrigger: TOOL_TRIGGER });
+    gateway = await gatewayFor(fake);
+  });
+  after(async () => {
+    await Promise.all(calls.map((call) => call.hangUp().catch(() => undefined)));
+    await gateway?.shutdown(500);
+    await fake?.close();
+  });
+
+  test('completes a tool call, survives a socket kill and a barge-in', async () => {
+    const call = await placeCall({ baseUrl: gateway.url });
+    calls.push(call);
+    const id = call.customParameters.conversationId!;
+    await call.waitForAudio({ minMs: 500, timeoutMs: 2000 });
+    assert.ok(call.receivedDbfs() > -35, 'the greeting is audible');
+    const first = fake.lastSession();
+    assert.ok(first.responses[0]?.instructions?.includes('AI'), 'the first answer is the AI disclosure');
+
+    // Tool call: key 2 reaches the model, which asks for check_availability; the gateway runs it and answers.
+    call.pressDigit('2');
+    await until(() => first.items.some((item) => item.type === 'function_call_output'), 'the tool result at the provider', 5000);
+    const output = first.items.find((item) => item.type === 'function_call_output')!.output!;
+    assert.ok(Array.isArray(JSON.parse(output).slots), output);
+    await eventually('the tool in the transcript', async () => (await transcriptTexts(gateway, id)).some((text) => text.startsWith('tool_result:')));
+
+    // Socket killed mid-answer: a new session opens with the history, and the cut-off answer is given again.
+    const heardBeforeKill = call.receivedMs;
+    fake.killNextResponseAfter(2);
+    call.pressDigit('9');
+    await until(() => fake.sessions.length === 2, 'a new model session', 3000);
+    const second = fake.lastSession();
+    await until(() => second.items.some((item) => item.role === 'assistant'), 'the history in the new session', 2000);
+    const restored = second.items.map((item) => item.text ?? '');
+    assert.ok(restored.some((text) => text.includes(t('en', 'common:disclosure', { business: 'Asha Clinic' }))), `history restored: ${restored.join(' | ')}`);
+    assert.ok(restored.some((text) => text.includes('pressed key 2')), 'the key presses are in the restored history');
+    await call.waitForAudio({ minMs: heardBeforeKill + 1000, timeoutMs: 3000 });
+    await eventually('the reconnect in the transcript', async () => (await transcriptTexts(gateway, id)).some((text) => text.startsWith('event:model reconnected: socket_closed')));
+
+    // Barge-in: the caller talks over the answer; playback is cleared and the answer truncated at what was heard.
+    await call.waitFor(() => call.receivedMs - call.playedMs > 500, { timeoutMs: 3000, what: 'an answer still playing' });
+    const clears = call.clears;
+    const tone = loudTone(600);
+    const mulaw = new Uint8Array(tone.length);
+    encodeMulaw(tone, mulaw);
+    call.sendMulaw(mulaw);
+    await call.waitForClear(clears + 1, 2000);
+    await until(() => second.truncations.length > 0, 'a truncation', 2000);
+    const truncation = second.truncations[0]!;
+    assert.ok(truncation.audioEndMs % 100 === 0, `truncated at a playback mark (${truncation.audioEndMs} ms)`);
+    assert.ok(truncation.audioEndMs < 2000, 'truncated before the end of what was sent');
+    assert.ok(second.events.some((event) => event.type === 'response.cancel'));
+
+    await call.hangUp();
+    await eventually('the conversation to end', async () => (await gateway.conversations.records.get(id))?.status === 'ended');
+    assert.deepEqual(fake.violations, []);
+    assert.deepEqual(call.violations, []);
+  });
+
+  test('session_expired rotates to a new session with the history, and the call goes on', async () => {
+    const call = await placeCall({ baseUrl: gateway.url });
+    calls.push(call);
+    const id = call.customParameters.conversationId!;
+    await call.waitForAudio({ minMs: 500, timeoutMs: 2000 });
+    const sessions = fake.sessions.length;
+    const expired = fake.lastSession();
+    await until(() => expired.responses.every((response) => response.status !== 'in_progress'), 'the greeting to finish', 3000);
+    fake.expireSession(expired);
+    await until(() => fake.sessions.length === sessions + 1, 'the rotated session', 3000);
+    const next = fake.lastSession();
+    await until(() => next.items.some((item) => item.role === 'assistant'), 'the assistant side of the history restored', 2000);
+    await eventually('the rotation in the transcript', async () => (await transcriptTexts(gateway, id)).includes('event:model rotated: session_expired'));
+    const heard = call.receivedMs;
+    call.pressDigit('1');
+    await call.waitForAudio({ minMs: heard + 500, timeoutMs: 3000 });
+    assert.deepEqual(fake.violations, []);
+  });
+
+  test('a refused key (401) hands the call to the local engine, which says so in the caller\u2019s language', async () => {
+    fake.refuse(401);
+    try {
+      const call = await placeCall({ baseUrl: gateway.url, query: { locale: 'hi' } });
+      calls.push(call);
+      const id = call.customParameters.conversationId!;
+      await call.waitForAudio({ minMs: 1000, timeoutMs: 3000 });
+      assert.ok(call.receivedDbfs() > -35, 'the local engine speaks');
+      const record = await gateway.conversations.records.get(id);
+      assert.equal(record?.fallbackReason, 'unauthorized');
+      assert.equal(record?.model, 'local');
+      const texts = await transcriptTexts(gateway, id);
+      assert.ok(texts[0]?.startsWith('disclosure:'), 'the disclosure still comes first');
+      await eventually('the fallback notice in Hindi', async () => (await transcriptTexts(gateway, id)).some((text) => text.includes(t('hi', 'common:fallback'))));
+      const metrics = await gateway.metrics.registry.getSingleMetricAsString('gateway_model_fallbacks_total');
+      assert.match(metrics, /provider="openai",reason="unauthorized"} [1-9]/);
+    } finally {
+      fake.refuse(undefined);
+    }
+  });
+
+  test('a provider that stays down (5xx) is retried, then the local engine takes over', async () => {
+    fake.refuse(503);
+    try {
+      const connections = fake.counters.connections;
+      const call = await placeCall({ baseUrl: gateway.url });
+      calls.push(call);
+      const id = call.customParameters.conversationId!;
+      await call.waitForAudio({ minMs: 500, timeoutMs: 8000 });
+      assert.equal(fake.counters.connections - connections, 4, 'the first attempt and three retries');
+      assert.equal((await gateway.conversations.records.get(id))?.fallbackReason, 'upstream_error');
+    } finally {
+      fake.refuse(undefined);
+    }
+  });
+});
+
+describe('a slow tool on a call through OpenAI Realtime', () => {
+  test('caller audio keeps reaching the model while the tool runs', async () => {
+    const fake = await startFakeOpenAIRealtime({ chunks: 4, chunkMs: 100, chunkIntervalMs: 5, toolTrigger: TOOL_TRIGGER, speechThresholdDbfs: -20 });
+    const span: { started?: number; ended?: number; appendedAtStart?: number; appendedAtEnd?: number } = {};
+    const base = defaultAgent();
+    const slowAvailability = defineTool('check_availability', 'Free appointment times.', z.object({}), async () => {
+      span.started = Date.now();
+      span.appendedAtStart = fake.lastSession().appendedMs;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      span.appendedAtEnd = fake.lastSession().appendedMs;
+      span.ended = Date.now();
+      return { slots: [] };
+    });
+    const gateway = await gatewayFor(fake, { agent: { instructions: base.instructions, tools: [slowAvailability] } });
+    const call = await placeCall({ baseUrl: gateway.url });
+    try {
+      await call.waitForAudio({ minMs: 300, timeoutMs: 2000 });
+      call.pressDigit('2');
+      const streaming = call.streamAudio(sine(300, 8000, 8000 * 3, -40)); // quiet line noise, below the fake's VAD
+      await until(() => span.ended !== undefined, 'the slow tool to finish', 5000);
+      const appendedDuringTool = span.appendedAtEnd! - span.appendedAtStart!;
+      assert.ok(appendedDuringTool > 1000, `only ${appendedDuringTool} ms of caller audio reached the model during a 1.5 s tool`);
+      await until(() => fake.lastSession().items.some((item) => item.type === 'function_call_output'), 'the late tool result', 2000);
+      await streaming;
+      assert.deepEqual(fake.violations, []);
+    } finally {
+      await call.hangUp().catch(() => undefined);
+      await gateway.shutdown(500);
+      await fake.close();
+    }
+  });
+});
