@@ -66,7 +66,7 @@ const schema = z.object({
   GEMINI_LIVE_URL: url(['wss:', 'ws:'], 'a wss:// URL of the Live API').transform(
     (value) => value ?? 'wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent',
   ),
-  GEMINI_MODEL: optionalText.transform((value) => value ?? 'models/gemini-live-2.5-flash-preview'),
+  GEMINI_MODEL: optionalText.transform((value) => value ?? 'models/gemini-2.5-flash-native-audio-preview-12-2025'),
   GEMINI_VOICE: optionalText,
   /** Rotate a cloud model session at this age, after the current response (OpenAI ends sessions at 60 minutes). */
   MODEL_SESSION_MAX_S: integer(30, 24 * 3600, 55 * 60),

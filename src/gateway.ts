@@ -8,6 +8,7 @@ import type { Agent } from './agent/agent.ts';
 import { createLogger } from './log.ts';
 import { initAudio } from './audio/resampler.ts';
 import { initI18n, t } from './i18n/i18n.ts';
+import { initVad } from './audio/vad.ts';
 import { createStore } from './store/index.ts';
 import { createModels, type Models } from './models/index.ts';
 import { defaultAgent } from './agent/default-agent.ts';
@@ -41,7 +42,7 @@ export interface Gateway {
 
 export async function startGateway(config: Config, overrides: GatewayOverrides = {}): Promise<Gateway> {
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
-  await Promise.all([initAudio(), initI18n()]);
+  await Promise.all([initAudio(), initI18n(), initVad()]);
   const store = overrides.store ?? (await createStore({ redisUrl: config.REDIS_URL, logger: log }));
   const models: Models = overrides.model
     ? { primary: overrides.model, ...(overrides.fallbackModel ? { fallback: overrides.fallbackModel } : {}) }

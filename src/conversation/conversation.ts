@@ -9,6 +9,7 @@ import type { Agent } from '../agent/agent.ts';
 import { runTool } from '../agent/tool-runner.ts';
 import type { GatewayMetrics } from '../analytics/metrics.ts';
 import { describeError } from '../errors.ts';
+import { SpeechDetector } from '../audio/vad.ts';
 import { ModelLink, type SwitchKind } from './model-link.ts';
 import { Playout } from './playout.ts';
 import type { ConversationRecords, TranscriptEntry } from './records.ts';
@@ -59,6 +60,8 @@ export class Conversation {
   private currentResponseId: string | null = null;
   private readonly cancelledResponses = new Set<string>();
   private bargeIns = 0;
+  /** Our own VAD, for models that do not report the caller's speech over finished audio (initVad() first). */
+  private speechDetector: SpeechDetector | null = null;
   /** Typed text and keys that arrived while no model session was open (connecting, reconnecting). */
   private pendingInput: Array<{ kind: 'text' | 'dtmf'; value: string }> = [];
   private readonly startedAt = Date.now();
@@ -139,7 +142,7 @@ export class Conversation {
     if (this.ended) return;
     switch (event.type) {
       case 'audio':
-        this.session?.sendAudio(event.frame);
+        this.onCallerAudio(event.frame);
         return;
       case 'text':
         this.deliverInput('text', event.text);
@@ -156,6 +159,15 @@ export class Conversation {
         void this.end('hangup');
         return;
     }
+  }
+
+  private onCallerAudio(frame: Int16Array): void {
+    const session = this.session;
+    if (!session) return; // a short gap while the model reconnects
+    session.sendAudio(frame);
+    if (session.capabilities.speechStartEvents) return;
+    this.speechDetector ??= new SpeechDetector();
+    if (this.speechDetector.process(frame) === 'start') this.interrupt('speech');
   }
 
   /** Passes typed text or a key to the model, or keeps it until a session is open. */
@@ -330,6 +342,7 @@ export class Conversation {
   private async finish(reason: string): Promise<void> {
     const { connection, records, metrics } = this.deps;
     clearTimeout(this.maxDurationTimer);
+    this.speechDetector?.dispose();
     this.toolAbort.abort(new Error(`conversation ended: ${reason}`));
     this.log.info({ reason, bargeIns: this.bargeIns }, 'conversation ended');
     try {

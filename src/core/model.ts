@@ -8,6 +8,11 @@ import type { AnyToolSpec } from './tool.ts';
 export interface ModelCapabilities {
   /** Detects the caller's speech itself and emits speech_started / speech_stopped. */
   readonly serverVad: boolean;
+  /**
+   * Emits speech_started as soon as the caller talks, even over audio it finished generating. Gemini Live only
+   * reports an interruption while it is still generating, so the conversation runs its own VAD for it.
+   */
+  readonly speechStartEvents: boolean;
   /** Can cut its memory of an answer at the milliseconds actually played. */
   readonly truncation: boolean;
   /** The rate the provider wants; sessions still take canonical 24 kHz frames and convert inside. */

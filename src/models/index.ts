@@ -3,6 +3,7 @@ import type { Logger } from '../core/channel.ts';
 import type { RealtimeModel } from '../core/model.ts';
 import type { Config, ModelProvider } from '../config.ts';
 import { createLocalModel } from './local/local-model.ts';
+import { createGeminiLiveModel } from './gemini/gemini-model.ts';
 import { createOpenAIRealtimeModel } from './openai/openai-model.ts';
 
 type ModelFactory = (config: Config, log: Logger) => RealtimeModel;
@@ -10,6 +11,7 @@ type ModelFactory = (config: Config, log: Logger) => RealtimeModel;
 const providers: Partial<Record<ModelProvider, ModelFactory>> = {
   local: (config) => createLocalModel({ businessName: config.BUSINESS_NAME }),
   openai: (config) => createOpenAIRealtimeModel({ apiKey: config.OPENAI_API_KEY!, url: config.OPENAI_REALTIME_URL, model: config.OPENAI_REALTIME_MODEL, voice: config.OPENAI_VOICE, turnDetection: config.OPENAI_TURN_DETECTION }),
+  gemini: (config) => createGeminiLiveModel({ apiKey: config.GEMINI_API_KEY!, url: config.GEMINI_LIVE_URL, model: config.GEMINI_MODEL, voice: config.GEMINI_VOICE }),
 };
 
 export interface Models {

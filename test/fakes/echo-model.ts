@@ -4,6 +4,8 @@ import type { ModelCapabilities, ModelEventHandler, ModelSession, ModelSessionOp
 
 const CAPABILITIES: ModelCapabilities = {
   serverVad: false,
+  // Claims speech events so the gateway runs no VAD of its own: the benchmark measures transport, and callers send a tone.
+  speechStartEvents: true,
   truncation: false,
   inputSampleRate: 24_000,
   textInput: true,

@@ -16,6 +16,7 @@ import {
 
 export const SCRIPTED_CAPABILITIES: ModelCapabilities = {
   serverVad: true,
+  speechStartEvents: true,
   truncation: true,
   inputSampleRate: CANONICAL_SAMPLE_RATE,
   textInput: true,

@@ -17,6 +17,7 @@ import { renderPrompts } from './prompts.ts';
 
 export const LOCAL_CAPABILITIES: ModelCapabilities = {
   serverVad: true,
+  speechStartEvents: true,
   truncation: false,
   inputSampleRate: CANONICAL_SAMPLE_RATE,
   textInput: true,

@@ -23,6 +23,7 @@ import { dial } from './socket.ts';
 
 export const OPENAI_CAPABILITIES: ModelCapabilities = {
   serverVad: true,
+  speechStartEvents: true,
   truncation: true,
   inputSampleRate: CANONICAL_SAMPLE_RATE,
   textInput: true,
