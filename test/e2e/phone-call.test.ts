@@ -137,7 +137,7 @@ async function waitForTranscript(gateway: Gateway, id: string, done: (entries: T
   }
 }
 
-async function waitForRecord<T>(gateway: Gateway, id: string, done: (record: Awaited<ReturnType<Gateway['conversations']['records']['get']>>) => boolean): Promise<NonNullable<Awaited<ReturnType<Gateway['conversations']['records']['get']>>>> {
+async function waitForRecord(gateway: Gateway, id: string, done: (record: Awaited<ReturnType<Gateway['conversations']['records']['get']>>) => boolean): Promise<NonNullable<Awaited<ReturnType<Gateway['conversations']['records']['get']>>>> {
   const deadline = Date.now() + 3000;
   for (;;) {
     const record = await gateway.conversations.records.get(id);
