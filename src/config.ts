@@ -77,6 +77,24 @@ const schema = z.object({
   HUMAN_TRANSFER_NUMBER: optionalText.pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'a phone number in E.164 form, such as +919876543210').optional()),
   ADMIN_TOKEN: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
   DEFAULT_LOCALE: optionalText.pipe(z.string().regex(LOCALE, 'a language tag such as en, hi, en-IN, pt-BR, es-419').optional()).transform((value) => value ?? 'en'),
+  /** The languages the business serves; detection and the phone language menu choose among these. */
+  LOCALES: optionalText.pipe(
+    z
+      .string()
+      .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(LOCALE, 'comma-separated language tags such as hi,ta,en-IN,pt-BR')).min(1))
+      .optional(),
+  ).transform((value) => value ?? ['hi', 'ta', 'te', 'bn', 'mr', 'kn', 'en-IN', 'pt-BR', 'es-419']),
+  /** The business records calls: a recording notice with an opt-out follows the disclosure. */
+  RECORDING_ENABLED: z.enum(['true', 'false'], 'true or false').default('false').transform((value) => value === 'true'),
+  /** Version of the privacy notice the consent records refer to. */
+  CONSENT_NOTICE_VERSION: optionalText.transform((value) => value ?? '2026-11'),
+  /** Redact personal identifiers from text before it goes to a cloud model. */
+  REDACT_MODEL_INPUT: z.enum(['true', 'false'], 'true or false').default('false').transform((value) => value === 'true'),
+  RETENTION_TRANSCRIPT_DAYS: integer(1, 3650, 90),
+  RETENTION_ANALYTICS_DAYS: integer(1, 3650, 365),
+  /** DPDP Rules ask for processing logs of at least a year. */
+  RETENTION_AUDIT_DAYS: integer(365, 3650, 400),
   BUSINESS_NAME: optionalText.transform((value) => value ?? 'Asha Clinic'),
   MAX_CONVERSATION_S: integer(10, 24 * 3600, 3600),
   DRAIN_TIMEOUT_MS: integer(0, 600_000, 30_000),
