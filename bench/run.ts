@@ -3,9 +3,12 @@
 import { cpus } from 'node:os';
 import { benchAudio } from './audio.bench.ts';
 import { benchCalls } from './calls.bench.ts';
+import { benchRedact } from './redact.bench.ts';
 
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`);
 await benchAudio();
+console.log('');
+await benchRedact();
 console.log('');
 await benchCalls({
   calls: Number(process.env.CALLS ?? 200),

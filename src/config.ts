@@ -76,6 +76,8 @@ const schema = z.object({
   TWILIO_LOCALE_BY_NUMBER: localeMap,
   HUMAN_TRANSFER_NUMBER: optionalText.pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'a phone number in E.164 form, such as +919876543210').optional()),
   ADMIN_TOKEN: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  /** Key of the customer pseudonyms in the audit trail and subject index; changing it orphans past conversations. */
+  AUDIT_SECRET: optionalText.pipe(z.string().min(32, 'at least 32 characters').optional()),
   DEFAULT_LOCALE: optionalText.pipe(z.string().regex(LOCALE, 'a language tag such as en, hi, en-IN, pt-BR, es-419').optional()).transform((value) => value ?? 'en'),
   /** The languages the business serves; detection and the phone language menu choose among these. */
   LOCALES: optionalText.pipe(
@@ -85,6 +87,8 @@ const schema = z.object({
       .pipe(z.array(z.string().regex(LOCALE, 'comma-separated language tags such as hi,ta,en-IN,pt-BR')).min(1))
       .optional(),
   ).transform((value) => value ?? ['hi', 'ta', 'te', 'bn', 'mr', 'kn', 'en-IN', 'pt-BR', 'es-419']),
+  /** Calls start with a language choice, each option spoken in its own language (when LOCALES has several). */
+  PHONE_LANGUAGE_MENU: z.enum(['true', 'false'], 'true or false').default('true').transform((value) => value === 'true'),
   /** The business records calls: a recording notice with an opt-out follows the disclosure. */
   RECORDING_ENABLED: z.enum(['true', 'false'], 'true or false').default('false').transform((value) => value === 'true'),
   /** Version of the privacy notice the consent records refer to. */

@@ -1,5 +1,6 @@
 // Composition: config -> store -> model -> agent -> conversations -> channels -> HTTP server. main.ts runs it;
 // tests and benchmarks start it in-process with their own store or model.
+import { randomBytes } from 'node:crypto';
 import type { Channel, Logger } from './core/channel.ts';
 import type { RealtimeModel } from './core/model.ts';
 import type { Store } from './core/store.ts';
@@ -16,6 +17,14 @@ import { GatewayMetrics } from './analytics/metrics.ts';
 import { ConversationManager } from './conversation/manager.ts';
 import { createHttpServer } from './http/server.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
+import { registerAdminRoutes } from './http/admin-routes.ts';
+import { ConversationRecords } from './conversation/records.ts';
+import { AuditLog } from './compliance/audit.ts';
+import { ConsentStore } from './compliance/consent.ts';
+import { Erasure } from './compliance/erasure.ts';
+import { Pseudonyms } from './compliance/pseudonyms.ts';
+import { RetentionSweeper } from './compliance/retention.ts';
+import { redactPii } from './compliance/redact.ts';
 import { createChannels } from '../channels/index.ts';
 
 export interface GatewayOverrides {
@@ -49,7 +58,18 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     : await createModels(config, log);
   const model = models.primary;
   const metrics = new GatewayMetrics({ defaultMetrics: true });
+  const compliance = createCompliance(config, store, log);
   const conversations = new ConversationManager({
+    records: compliance.records,
+    compliance: {
+      audit: compliance.audit,
+      consent: compliance.consent,
+      recording: config.RECORDING_ENABLED,
+      noticeVersion: config.CONSENT_NOTICE_VERSION,
+      purpose: `customer service for ${config.BUSINESS_NAME} by an AI assistant`,
+    },
+    enabledLocales: config.LOCALES,
+    ...(config.REDACT_MODEL_INPUT ? { redactModelInput: (text: string, locale: string) => redactPii(text, { locale }).text } : {}),
     model,
     ...(models.fallback ? { fallbackModel: models.fallback } : {}),
     agent: overrides.agent ?? defaultAgent({ businessName: config.BUSINESS_NAME }),
@@ -73,6 +93,8 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     observeInbound: (ms) => metrics.observeLatency('in', ms),
   });
   registerHealthRoutes(server.http, { store, metrics, draining: () => draining, log });
+  registerAdminRoutes(server.http, { adminToken: config.ADMIN_TOKEN, records: compliance.records, consent: compliance.consent, audit: compliance.audit, erasure: compliance.erasure, log });
+  compliance.retention.start();
 
   const channels = overrides.channels ?? createChannels(config);
   for (const channel of channels) {
@@ -102,10 +124,34 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       await server.stopAccepting();
       await Promise.all(channels.map((channel) => channel.stop()));
       await conversations.drain(drainMs);
+      compliance.retention.stop();
       await server.close();
       if (!overrides.model) await Promise.all([model.close?.(), models.fallback?.close?.()]);
       if (!overrides.store) await store.close();
       log.info({}, 'gateway stopped');
     },
   };
+}
+
+const DAY_MS = 86_400_000;
+
+/** The audit trail, consent records, redacting records with a subject index, erasure and retention. */
+function createCompliance(config: Config, store: Store, log: Logger) {
+  const secret = config.AUDIT_SECRET ?? config.ADMIN_TOKEN;
+  if (!secret && store.kind === 'redis') {
+    log.warn({}, 'AUDIT_SECRET is not set: customer pseudonyms change at every restart, so erasure cannot find older conversations');
+  }
+  const pseudonyms = new Pseudonyms(secret ?? randomBytes(32).toString('hex'));
+  const audit = new AuditLog(store, { pseudonyms, retentionMs: config.RETENTION_AUDIT_DAYS * DAY_MS });
+  const consent = new ConsentStore(store, { audit, ttlMs: config.RETENTION_AUDIT_DAYS * DAY_MS });
+  const records = new ConversationRecords(store, {
+    pseudonyms,
+    audit,
+    redact: (text, locale) => redactPii(text, locale ? { locale } : {}),
+    transcriptTtlMs: config.RETENTION_TRANSCRIPT_DAYS * DAY_MS,
+    recordTtlMs: config.RETENTION_TRANSCRIPT_DAYS * DAY_MS,
+  });
+  const erasure = new Erasure({ store, records, consent, audit });
+  const retention = new RetentionSweeper({ audit, auditRetentionMs: config.RETENTION_AUDIT_DAYS * DAY_MS, log });
+  return { audit, consent, records, erasure, retention };
 }

@@ -5,7 +5,7 @@ import type { ChannelContext, Connection, ConversationRequest, InboundEvent } fr
 import type { Store } from '../../src/core/store.ts';
 import { createHttpServer } from '../../src/http/server.ts';
 import { silentLogger } from '../../src/log.ts';
-import { waitUntil } from '../../test/fakes/twilio-client.ts';
+import { waitUntil } from '../../test/wait.ts';
 import { createTwilioChannel, type TwilioChannelOptions } from './index.ts';
 
 export class FakeConversation {
@@ -135,6 +135,11 @@ const unusedStore: Store = {
   delete: () => unused(),
   append: () => unused(),
   range: () => unused(),
+  removeFromList: () => unused(),
+  expire: () => unused(),
+  appendEvent: () => unused(),
+  readEvents: () => unused(),
+  trimEventsBefore: () => unused(),
   acquireLease: () => unused(),
   renewLease: () => unused(),
   releaseLease: () => unused(),

@@ -12,7 +12,21 @@ test('default agent: instructions name the business, the hours and the reply lan
   assert.match(hindi, /Reply in Hindi \(hi\)/u);
   assert.match(hindi, /Monday to Saturday, 10:00 to 18:00 \(Asia\/Kolkata time\)/u);
   assert.match(hindi, /You are an AI/u);
-  assert.match(agent.instructions('en-IN'), /Reply in English \(India\) \(en-IN\)/u);
+  assert.match(agent.instructions('en-IN'), /Reply in Indian English \(en-IN\)/u);
+});
+
+test('default agent: every locale names its language and asks for a truthful answer to "are you a bot?"', () => {
+  const agent = defaultAgent();
+  const languages: Array<[string, string]> = [
+    ['hi', 'Hindi'], ['mr', 'Marathi'], ['ta', 'Tamil'], ['te', 'Telugu'], ['bn', 'Bengali'], ['kn', 'Kannada'],
+    ['en-IN', 'Indian English'], ['pt-BR', 'Brazilian Portuguese'], ['es-419', 'Latin American Spanish'], ['es-MX', 'Latin American Spanish'],
+    ['fr', 'French'], // not served by the local engine, still named right for a cloud model
+  ];
+  for (const [locale, name] of languages) {
+    const instructions = agent.instructions(locale);
+    assert.ok(instructions.includes(`Reply in ${name} (${locale})`), `${locale}: ${instructions.slice(0, 160)}`);
+    assert.match(instructions, /asks whether you are a person, a bot or a machine, say truthfully, in their language, that you are an AI assistant of Asha Clinic/u);
+  }
   assert.match(defaultAgent({ businessName: 'Sharma Dental' }).instructions('en'), /Sharma Dental/u);
 });
 

@@ -1,6 +1,8 @@
 // The agent every channel gets out of the box: the receptionist of a small clinic that tells its hours, books
 // appointments and hands callers to a person. Instructions are in English (every provider follows English
-// instructions best) and name the language to answer in.
+// instructions best) and name the language to answer in (src/i18n/voices.ts).
+import { resolveLocale } from '../i18n/i18n.ts';
+import { voiceProfile } from '../i18n/voices.ts';
 import type { Agent } from './agent.ts';
 import { appointmentTools, DEFAULT_BUSINESS_HOURS } from './tools/appointments.ts';
 import type { AppointmentOptions, BusinessHours } from './tools/appointments.ts';
@@ -28,8 +30,11 @@ export function defaultAgent(options: DefaultAgentOptions = {}): DefaultAgent {
   };
 }
 
+/** "Tamil", "Latin American Spanish": the table's name when the gateway serves the locale's language, else Intl's. */
 function languageName(locale: string): string {
   try {
+    const language = new Intl.Locale(locale).language;
+    if (new Intl.Locale(resolveLocale(locale)).language === language) return voiceProfile(locale).englishName;
     return new Intl.DisplayNames(['en'], { type: 'language' }).of(locale) ?? locale;
   } catch {
     return locale;
@@ -55,7 +60,7 @@ function instructionsFor(business: string, hours: BusinessHours, locale: string)
   return [
     `You are the virtual assistant of ${business}, answering customers by phone, WhatsApp and the website.`,
     `Reply in ${language} (${locale}) unless the customer clearly switches language; then follow them.`,
-    'You are an AI. If anyone asks whether you are a person or a bot, say truthfully that you are an AI assistant.',
+    `You are an AI. Whenever anyone asks whether you are a person, a bot or a machine, say truthfully, in their language, that you are an AI assistant of ${business} and that a member of staff can take over if they wish.`,
     'Your replies are spoken aloud: keep them to one or two short sentences, say numbers, dates and times the way a',
     'person says them, and never use lists, markdown, emoji or links.',
     `${business} is open ${describeDays(hours.days)}, ${clock(hours.openHour)} to ${clock(hours.closeHour)} (${hours.timeZone} time); appointments are ${hours.slotMinutes} minutes long.`,

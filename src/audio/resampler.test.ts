@@ -5,18 +5,13 @@ import { before, describe, test } from 'node:test';
 import { sine, toneDbfs } from './pcm.ts';
 import { createResampler, initAudio, type StreamingResampler } from './resampler.ts';
 import { speexRuntime } from './speex-wasm.ts';
+import { concatPcm } from '../../test/concat-pcm.ts';
 
 /** Feeds `input` in 20 ms frames (or `chunk` samples) and returns everything that came out. */
 function stream(resampler: StreamingResampler, input: Int16Array, chunk = resampler.inputRate / 50): Int16Array {
   const parts: Int16Array[] = [];
   for (let at = 0; at < input.length; at += chunk) parts.push(resampler.process(input.subarray(at, at + chunk)).slice());
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatPcm(parts);
 }
 
 /** One second of a tone through a fresh resampler, 20 ms at a time, minus the first 100 ms (the filter filling). */

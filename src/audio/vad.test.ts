@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { FRAME_SAMPLES } from '../core/audio.ts';
 import { EspeakTts } from '../models/local/espeak-tts.ts';
 import { initVad, SpeechDetector } from './vad.ts';
+import { concatPcm } from '../../test/concat-pcm.ts';
 
 const RATE = 24_000;
 let tts: EspeakTts;
@@ -33,16 +34,6 @@ function noise(ms: number, dbfs: number, seed = 7): Int16Array {
   return out;
 }
 
-function concat(...parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 /** Feeds 20 ms frames through one reused buffer, as a channel does; returns events with their time in ms. */
 function detect(audio: Int16Array, given?: SpeechDetector): string[] {
   const detector = given ?? new SpeechDetector();
@@ -64,7 +55,7 @@ const at = (event: string): number => Number(event.split('@')[1]);
 
 test('vad: speech starts about 200 ms in and ends about 600 ms after the last word', () => {
   const speechMs = (english.length / RATE) * 1000;
-  const events = detect(concat(silence(1000), english, silence(1500)));
+  const events = detect(concatPcm([silence(1000), english, silence(1500)]));
   assert.equal(events.length, 2, events.join(' '));
   assert.match(events[0]!, /^start@/u);
   assert.match(events[1]!, /^end@/u);
@@ -76,7 +67,7 @@ test('vad: speech starts about 200 ms in and ends about 600 ms after the last wo
 });
 
 test('vad: Hindi speech is detected too', () => {
-  const events = detect(concat(silence(500), hindi, silence(1200)));
+  const events = detect(concatPcm([silence(500), hindi, silence(1200)]));
   assert.deepEqual(events.map((e) => e.split('@')[0]), ['start', 'end']);
 });
 
@@ -87,21 +78,21 @@ test('vad: silence and low line noise never start speech', () => {
 });
 
 test('vad: speech over low noise is still found', () => {
-  const noisy = concat(noise(1000, -45, 1), english, noise(1500, -45, 2));
+  const noisy = concatPcm([noise(1000, -45, 1), english, noise(1500, -45, 2)]);
   const bed = noise((noisy.length / RATE) * 1000, -45, 3);
   for (let i = 0; i < noisy.length; i++) noisy[i] = Math.max(-32768, Math.min(32767, noisy[i]! + (i >= 24_000 && i < 24_000 + english.length ? bed[i]! : 0)));
   assert.deepEqual(detect(noisy).map((e) => e.split('@')[0]), ['start', 'end']);
 });
 
 test('vad: a short click is not speech', () => {
-  const click = concat(silence(500), english.subarray(12_000, 12_000 + 2_400), silence(1000)); // 100 ms of voice
+  const click = concatPcm([silence(500), english.subarray(12_000, 12_000 + 2_400), silence(1000)]); // 100 ms of voice
   assert.deepEqual(detect(click), []);
 });
 
 test('vad: reset() forgets speech in progress', () => {
   const detector = new SpeechDetector();
   try {
-    const first = detect(concat(silence(200), english.subarray(0, 24_000)), detector);
+    const first = detect(concatPcm([silence(200), english.subarray(0, 24_000)]), detector);
     assert.equal(first.length, 1);
     assert.equal(detector.speaking, true);
     detector.reset();
@@ -120,7 +111,7 @@ test('vad: rejects frames of the wrong size and use after dispose', () => {
 });
 
 test('vad: runs hundreds of times faster than real time', () => {
-  const audio = concat(english, english, english, english);
+  const audio = concatPcm([english, english, english, english]);
   const started = performance.now();
   detect(audio);
   const realTime = (audio.length / RATE) * 1000 / (performance.now() - started);

@@ -10,6 +10,8 @@ import { runTool } from '../agent/tool-runner.ts';
 import type { GatewayMetrics } from '../analytics/metrics.ts';
 import { describeError } from '../errors.ts';
 import { SpeechDetector } from '../audio/vad.ts';
+import { languageForReply } from '../i18n/detect.ts';
+import { ComplianceDuties, type ConversationCompliance } from './compliance-duties.ts';
 import { ModelLink, type SwitchKind } from './model-link.ts';
 import { Playout } from './playout.ts';
 import type { ConversationRecords, TranscriptEntry } from './records.ts';
@@ -26,6 +28,8 @@ export interface ConversationSettings {
   /** Delays between model reconnect attempts. */
   readonly modelRetryDelaysMs?: readonly number[];
 }
+
+export type { ConversationCompliance } from './compliance-duties.ts';
 
 export interface ConversationDeps {
   readonly connection: Connection;
@@ -45,6 +49,11 @@ export interface ConversationDeps {
   readonly settings: ConversationSettings;
   readonly translate: (locale: string, key: string, vars?: Record<string, unknown>) => string;
   readonly onEnded: (conversation: Conversation) => void;
+  readonly compliance?: ConversationCompliance;
+  /** The languages the business serves: the conversation follows the customer among these. */
+  readonly enabledLocales?: readonly string[];
+  /** Removes personal identifiers from typed text before it reaches a cloud model (REDACT_MODEL_INPUT). */
+  readonly redactModelInput?: (text: string, locale: string) => string;
 }
 
 export class Conversation {
@@ -52,6 +61,7 @@ export class Conversation {
   readonly channel: string;
   private locale: string;
   private readonly link: ModelLink;
+  private readonly compliance: ComplianceDuties;
   private readonly playout: Playout;
   private readonly tools: ReadonlyMap<string, ToolSpec>;
   private readonly toolAbort = new AbortController();
@@ -79,6 +89,8 @@ export class Conversation {
     this.log = deps.log.child({ conversationId: this.id, channel: this.channel });
     this.tools = new Map(deps.agent.tools.map((tool) => [tool.name, tool as ToolSpec]));
     this.playout = new Playout((event) => connection.send(event), connection.capabilities.playbackMarks);
+    const subject = connection.info.from;
+    this.compliance = new ComplianceDuties(deps.compliance, { id: this.id, channel: this.channel, ...(subject ? { subject } : {}) }, this.log);
     this.link = new ModelLink({
       primary: deps.model,
       ...(deps.fallbackModel ? { fallback: deps.fallbackModel } : {}),
@@ -124,12 +136,30 @@ export class Conversation {
     const disclosure = this.deps.translate(this.locale, 'common:disclosure', { business: settings.businessName });
     this.record({ role: 'assistant', kind: 'disclosure', text: disclosure });
     session.say(disclosure);
+    if (this.compliance.recording) {
+      const notice = this.deps.translate(this.locale, 'common:recordingNotice');
+      this.record({ role: 'assistant', kind: 'disclosure', text: notice });
+      session.say(notice);
+    }
+    this.compliance.disclosed(this.locale);
     if (fallbackReason) {
       this.noteModelSwitch('fallback', fallbackReason);
       this.announceFallback(fallbackReason);
     }
     // The customer's first message (a chat that opened with a question) is answered instead of the menu.
     if (!this.flushPendingInput()) session.createResponse();
+  }
+
+  /** Follows the customer into another enabled language (typed text, or what the model heard). */
+  private followLanguage(text: string): void {
+    const enabled = this.deps.enabledLocales;
+    if (!enabled || enabled.length < 2) return;
+    const next = languageForReply(text, this.locale, enabled);
+    if (next === this.locale) return;
+    this.record({ role: 'system', kind: 'event', text: `language: ${this.locale} -> ${next}` });
+    this.locale = next;
+    this.session?.setLocale(next, this.deps.agent.instructions(next));
+    void this.deps.records.update(this.id, { locale: next });
   }
 
   /** Ends the conversation once; safe to call from any path (hang-up, model, timer, shutdown). */
@@ -177,9 +207,11 @@ export class Conversation {
       this.pendingInput.push({ kind, value });
       return;
     }
+    if (kind === 'text') this.followLanguage(value);
     this.record({ role: 'user', kind, text: value });
     this.turnEndedAt = Date.now();
-    if (kind === 'text') session.sendText(value);
+    const redact = this.deps.redactModelInput;
+    if (kind === 'text') session.sendText(redact && !session.capabilities.local ? redact(value, this.locale) : value);
     else session.sendDtmf(value);
   }
 
@@ -211,6 +243,7 @@ export class Conversation {
         this.turnEndedAt = Date.now();
         return;
       case 'transcript':
+        if (event.role === 'user') this.followLanguage(event.text);
         this.record({ role: event.role, kind: 'speech', text: event.text });
         if (event.role === 'assistant' && this.deps.connection.capabilities.text) this.deps.connection.send({ type: 'text', text: event.text });
         return;
@@ -230,6 +263,10 @@ export class Conversation {
         void this.deps.records.update(this.id, { locale: event.locale });
         return;
       case 'warning':
+        if (event.code === 'recording_opt_out') {
+          this.record({ role: 'system', kind: 'event', text: 'recording opt-out' });
+          return this.compliance.optedOutOfRecording();
+        }
         this.log.warn({ code: event.code, reason: event.message }, 'model warning');
         return;
       case 'reconnected':
@@ -281,6 +318,7 @@ export class Conversation {
       { signal: this.toolAbort.signal },
     );
     this.deps.metrics.toolCalls.labels(name, result.outcome).inc();
+    this.compliance.audit({ type: 'tool_call', detail: { tool: name, outcome: result.outcome, durationMs: Math.round(result.durationMs) } });
     this.record({ role: 'tool', kind: 'tool_result', name, text: result.output });
     if (result.outcome !== 'ok') this.log.warn({ tool: name, outcome: result.outcome, durationMs: Math.round(result.durationMs) }, 'tool call did not succeed');
     // A session that replaced the one that asked does not know this call id.
@@ -322,6 +360,7 @@ export class Conversation {
       return;
     }
     this.record({ role: 'system', kind: 'event', text: `transferred: ${reason}` });
+    this.compliance.audit({ type: 'handoff', detail: { reason } });
     connection.send({ type: 'transfer', to: settings.transferNumber, reason });
     await this.end('transferred');
   }
@@ -335,7 +374,7 @@ export class Conversation {
     const full: TranscriptEntry = { at: Date.now(), ...entry };
     // One queue keeps the transcript in order and lets end() wait for every write.
     this.writes = this.writes
-      .then(() => this.deps.records.appendTranscript(this.id, full))
+      .then(() => this.deps.records.appendTranscript(this.id, full, this.locale))
       .catch((error) => this.log.error({ err: describeError(error) }, 'transcript write failed'));
   }
 

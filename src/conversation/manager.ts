@@ -7,7 +7,7 @@ import type { Store } from '../core/store.ts';
 import type { Agent } from '../agent/agent.ts';
 import type { GatewayMetrics } from '../analytics/metrics.ts';
 import { describeError } from '../errors.ts';
-import { Conversation, type ConversationSettings } from './conversation.ts';
+import { Conversation, type ConversationCompliance, type ConversationSettings } from './conversation.ts';
 import { ConversationRecords } from './records.ts';
 
 export interface ManagerDeps {
@@ -23,6 +23,11 @@ export interface ManagerDeps {
   readonly translate: (locale: string, key: string, vars?: Record<string, unknown>) => string;
   /** How long a session warmed up for a webhook waits for its stream. */
   readonly prewarmTtlMs?: number;
+  /** Records with the gateway's retention, redaction and subject index; plain ones over `store` when unset. */
+  readonly records?: ConversationRecords;
+  readonly compliance?: ConversationCompliance;
+  readonly enabledLocales?: readonly string[];
+  readonly redactModelInput?: (text: string, locale: string) => string;
 }
 
 interface Prewarmed {
@@ -39,7 +44,7 @@ export class ConversationManager {
   private accepting = true;
 
   constructor(private readonly deps: ManagerDeps) {
-    this.records = new ConversationRecords(deps.store);
+    this.records = deps.records ?? new ConversationRecords(deps.store);
   }
 
   /** Reserves a conversation (a phone webhook) and opens its model session while the stream connects. */
@@ -120,6 +125,9 @@ export class ConversationManager {
       metrics: this.deps.metrics,
       settings: this.deps.settings,
       translate: this.deps.translate,
+      ...(this.deps.compliance ? { compliance: this.deps.compliance } : {}),
+      ...(this.deps.enabledLocales ? { enabledLocales: this.deps.enabledLocales } : {}),
+      ...(this.deps.redactModelInput ? { redactModelInput: this.deps.redactModelInput } : {}),
       onEnded: (ended) => {
         this.live.delete(ended.id);
         this.deps.metrics.liveConversations.labels(ended.channel).dec();

@@ -33,7 +33,10 @@ export class ModelLink {
   private model: RealtimeModel;
   private openedAt = 0;
   private responseActive = false;
-  private busy = false;
+  /** Answers begun on the live session, so a rotation can tell whether one began while it was opening. */
+  private responsesStarted = 0;
+  private recovering = false;
+  private rotating = false;
   private closed = false;
   private rotationTimer: NodeJS.Timeout | undefined;
 
@@ -73,11 +76,12 @@ export class ModelLink {
     await session?.close();
   }
 
-  private install(session: ModelSession): void {
+  /** Makes `session` the live one; false (and the session closed) when the link was closed meanwhile. */
+  private install(session: ModelSession): boolean {
     if (this.closed) {
       // The conversation ended while this session was opening: nobody will use it, and cloud sessions bill.
       void session.close().catch(() => undefined);
-      return;
+      return false;
     }
     const previous = this.current;
     this.current = session;
@@ -88,10 +92,14 @@ export class ModelLink {
     });
     if (previous) void previous.close().catch(() => undefined);
     this.scheduleRotation();
+    return true;
   }
 
   private onEvent(event: ModelEvent): void {
-    if (event.type === 'response_started') this.responseActive = true;
+    if (event.type === 'response_started') {
+      this.responseActive = true;
+      this.responsesStarted++;
+    }
     if (event.type === 'response_done') {
       this.responseActive = false;
       if (this.rotationDue()) void this.rotate();
@@ -104,8 +112,9 @@ export class ModelLink {
   }
 
   private async recover(failure: ModelFailure): Promise<void> {
-    if (this.busy || this.closed) return;
-    this.busy = true;
+    // Not blocked by a rotation in flight: it sees the session it meant to replace is gone and stands down.
+    if (this.recovering || this.closed) return;
+    this.recovering = true;
     const interrupted = this.responseActive;
     const dead = this.current;
     this.current = null;
@@ -121,7 +130,7 @@ export class ModelLink {
         this.deps.onLost(failure.code);
       }
     } finally {
-      this.busy = false;
+      this.recovering = false;
     }
   }
 
@@ -131,8 +140,7 @@ export class ModelLink {
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       if (this.closed) return false;
       try {
-        this.install(await this.deps.open(this.model));
-        return true;
+        return this.install(await this.deps.open(this.model));
       } catch (error) {
         const failure = failureOf(error);
         this.deps.log.warn({ model: this.model.name, code: failure.code, delayMs }, 'model reconnect failed');
@@ -148,8 +156,7 @@ export class ModelLink {
     try {
       const session = await this.deps.open(fallback);
       this.model = fallback;
-      this.install(session);
-      return true;
+      return this.install(session);
     } catch (error) {
       this.deps.log.error({ err: describeError(error) }, 'the fallback model could not be opened either');
       return false;
@@ -172,17 +179,28 @@ export class ModelLink {
 
   /** Opens the next session before closing the old one, so the caller hears no gap. */
   private async rotate(): Promise<void> {
-    if (this.busy || this.closed || !this.current) return;
-    this.busy = true;
+    if (this.recovering || this.rotating || this.closed || !this.current) return;
+    this.rotating = true;
+    const old = this.current;
+    const answersBefore = this.responsesStarted;
+    let again = false;
     try {
-      this.install(await this.deps.open(this.model));
-      this.deps.onSwitched('rotated', 'max_session_age', false);
+      const next = await this.deps.open(this.model);
+      if (this.current === old && this.responsesStarted === answersBefore) {
+        if (this.install(next)) this.deps.onSwitched('rotated', 'max_session_age', false);
+      } else {
+        // The old session was closed or lost meanwhile (close() or recover() own that), or an answer began on it:
+        // switching now would cut it off, and `next` was opened with a history that lacks it. Open another after it.
+        void next.close().catch(() => undefined);
+        again = this.current === old && !this.responseActive;
+      }
     } catch (error) {
       // The old session still works: try again at the next response's end.
       this.deps.log.warn({ model: this.model.name, err: describeError(error) }, 'model session rotation failed');
     } finally {
-      this.busy = false;
+      this.rotating = false;
     }
+    if (again) void this.rotate();
   }
 }
 

@@ -1,6 +1,17 @@
-// Conversation state and transcript in the Store, so they outlive sockets, processes and model sessions.
+// Conversation state and transcript in the Store, so they outlive sockets, processes and model sessions. Also the
+// indexes compliance needs: the conversations of one customer (for erasure) and the most recent ones (for the admin
+// list), and redaction of transcript text before it is written.
+//
+// Keys:
+//   conversation:<id>                    the record (JSON); kept `recordTtlMs` after its last update
+//   conversation:<id>:transcript         list of entries (JSON); kept `transcriptTtlMs` after its last entry
+//   conversations:recent                 list of ids, oldest first, capped; ids of expired records are skipped
+//   subject:<pseudonym>:conversations    list of ids of one customer; the key holds the keyed pseudonym of the
+//                                        address, never the number; outlives the records it points to
 import type { HistoryItem } from '../core/model.ts';
 import type { Store } from '../core/store.ts';
+import type { AuditLog } from '../compliance/audit.ts';
+import type { Pseudonyms } from '../compliance/pseudonyms.ts';
 
 export type ConversationStatus = 'prepared' | 'live' | 'ended';
 
@@ -33,19 +44,52 @@ export interface TranscriptEntry {
   readonly name?: string;
 }
 
-const RETENTION_MS = 30 * 24 * 3600 * 1000;
+/**
+ * Takes out personal identifiers. Returning the findings (as redactPii in src/compliance/redact.ts does) lets the
+ * audit event say how many were found; a plain string is enough to redact.
+ */
+export type Redactor = (
+  text: string,
+  locale?: string,
+) => string | { readonly text: string; readonly findings: ReadonlyArray<unknown> };
+
+export interface ConversationRecordsOptions {
+  /** How long a record (which holds the customer's address) is kept after its last update. Default 30 days. */
+  readonly recordTtlMs?: number;
+  /** RETENTION_TRANSCRIPT_DAYS: how long a transcript is kept after its last entry. Default 30 days. */
+  readonly transcriptTtlMs?: number;
+  /** Keyed pseudonyms for the subject index. Without them no index is kept, and erasure cannot find conversations. */
+  readonly pseudonyms?: Pseudonyms;
+  /** Applied to every transcript entry's text before it is stored. */
+  readonly redact?: Redactor;
+  /** Told of each redaction (how many findings, never what they were). */
+  readonly audit?: AuditLog;
+}
+
+const DEFAULT_RETENTION_MS = 30 * 24 * 3600 * 1000;
 const MAX_TRANSCRIPT = 5_000;
+const MAX_RECENT = 10_000;
 const INDEX_KEY = 'conversations:recent';
 
-const recordKey = (id: string) => `conversation:${id}`;
-const transcriptKey = (id: string) => `conversation:${id}:transcript`;
+export const recordKey = (id: string): string => `conversation:${id}`;
+export const transcriptKey = (id: string): string => `conversation:${id}:transcript`;
+export const subjectIndexKey = (pseudonym: string): string => `subject:${pseudonym}:conversations`;
 
 export class ConversationRecords {
-  constructor(private readonly store: Store) {}
+  private readonly recordTtlMs: number;
+  private readonly transcriptTtlMs: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: ConversationRecordsOptions = {},
+  ) {
+    this.recordTtlMs = options.recordTtlMs ?? DEFAULT_RETENTION_MS;
+    this.transcriptTtlMs = options.transcriptTtlMs ?? DEFAULT_RETENTION_MS;
+  }
 
   async create(record: ConversationRecord): Promise<void> {
-    await this.store.set(recordKey(record.id), JSON.stringify(record), { ttlMs: RETENTION_MS });
-    await this.store.append(INDEX_KEY, record.id, { maxLength: 10_000 });
+    await this.store.set(recordKey(record.id), JSON.stringify(record), { ttlMs: this.recordTtlMs });
+    await Promise.all([this.store.append(INDEX_KEY, record.id, { maxLength: MAX_RECENT }), record.from ? this.index(record.from, record.id) : undefined]);
   }
 
   async get(id: string): Promise<ConversationRecord | null> {
@@ -57,12 +101,27 @@ export class ConversationRecords {
     const current = await this.get(id);
     if (!current) return null;
     const next = { ...current, ...patch, id };
-    await this.store.set(recordKey(id), JSON.stringify(next), { ttlMs: RETENTION_MS });
+    await this.store.set(recordKey(id), JSON.stringify(next), { ttlMs: this.recordTtlMs });
+    if (next.from && next.from !== current.from) await this.index(next.from, id);
     return next;
   }
 
-  async appendTranscript(id: string, entry: TranscriptEntry): Promise<void> {
-    await this.store.append(transcriptKey(id), JSON.stringify(entry), { maxLength: MAX_TRANSCRIPT, ttlMs: RETENTION_MS });
+  /**
+   * Appends to the transcript, redacted first when a redactor is configured. Pass the conversation's current `locale`
+   * (spoken digits are normalised per language); without it the record is read to learn it. If redaction throws,
+   * nothing is written: an entry is better lost than stored with an Aadhaar number in it.
+   */
+  async appendTranscript(id: string, entry: TranscriptEntry, locale?: string): Promise<void> {
+    const redacted = this.options.redact && entry.text ? await this.redacted(id, entry, locale) : undefined;
+    const stored = redacted ? { ...entry, text: redacted.text } : entry;
+    await this.store.append(transcriptKey(id), JSON.stringify(stored), { maxLength: MAX_TRANSCRIPT, ttlMs: this.transcriptTtlMs });
+    if (redacted && this.options.audit) {
+      await this.options.audit.record({
+        type: 'redaction',
+        conversationId: id,
+        detail: { entry: entry.kind, ...(redacted.findings === undefined ? {} : { findings: redacted.findings }), ...(redacted.kinds ? { kinds: redacted.kinds } : {}) },
+      });
+    }
   }
 
   async transcript(id: string): Promise<TranscriptEntry[]> {
@@ -86,4 +145,67 @@ export class ConversationRecords {
   async recentIds(limit: number): Promise<string[]> {
     return (await this.store.range(INDEX_KEY, -limit, -1)).reverse();
   }
+
+  /**
+   * The records of the most recent conversations, newest first. Ids whose record has expired are skipped, so fewer
+   * than `limit` may come back near the end of the index.
+   */
+  async recent(limit: number): Promise<ConversationRecord[]> {
+    const records = await Promise.all((await this.recentIds(limit)).map((id) => this.get(id)));
+    return records.filter((record): record is ConversationRecord => record !== null);
+  }
+
+  /** Ids of every conversation of one customer (phone number or WhatsApp id, any spelling), oldest first. */
+  async conversationsOf(subject: string): Promise<string[]> {
+    const pseudonyms = this.requirePseudonyms();
+    return [...new Set(await this.store.range(subjectIndexKey(pseudonyms.subject(subject)), 0, -1))];
+  }
+
+  /** Erasure of one conversation: its record, its transcript and its place in the recent index. */
+  async erase(id: string): Promise<{ readonly record: boolean; readonly transcriptEntries: number }> {
+    const [record, entries] = await Promise.all([this.store.get(recordKey(id)), this.store.range(transcriptKey(id), 0, -1)]);
+    await Promise.all([this.store.delete(recordKey(id)), this.store.delete(transcriptKey(id)), this.store.removeFromList(INDEX_KEY, id)]);
+    return { record: record !== null, transcriptEntries: entries.length };
+  }
+
+  /** Erasure: drops the customer's index (after their conversations are erased). */
+  async forgetSubject(subject: string): Promise<void> {
+    await this.store.delete(subjectIndexKey(this.requirePseudonyms().subject(subject)));
+  }
+
+  private async index(subject: string, id: string): Promise<void> {
+    const pseudonyms = this.options.pseudonyms;
+    if (!pseudonyms) return;
+    const key = subjectIndexKey(pseudonyms.subject(subject));
+    // The index lives as long as the longest-kept data it points to, counted from the newest conversation.
+    await this.store.append(key, id, { ttlMs: Math.max(this.recordTtlMs, this.transcriptTtlMs) });
+  }
+
+  private async redacted(
+    id: string,
+    entry: TranscriptEntry,
+    locale: string | undefined,
+  ): Promise<{ readonly text: string; readonly findings?: number; readonly kinds?: string } | undefined> {
+    const redact = this.options.redact!;
+    const result = redact(entry.text, locale ?? (await this.get(id))?.locale);
+    const text = typeof result === 'string' ? result : result.text;
+    if (text === entry.text) return undefined;
+    if (typeof result === 'string') return { text };
+    const kinds = [...new Set(result.findings.map(kindOf).filter((kind): kind is string => kind !== undefined))].sort().join(',');
+    return { text, findings: result.findings.length, ...(kinds ? { kinds } : {}) };
+  }
+
+  private requirePseudonyms(): Pseudonyms {
+    if (!this.options.pseudonyms) throw new Error('ConversationRecords was built without pseudonyms: no subject index is kept');
+    return this.options.pseudonyms;
+  }
+}
+
+/** The kind of a redaction finding ("aadhaar", "pan", ...), never its value. */
+function kindOf(finding: unknown): string | undefined {
+  if (typeof finding !== 'object' || finding === null) return undefined;
+  const { kind, type } = finding as { kind?: unknown; type?: unknown };
+  const value = typeof kind === 'string' ? kind : typeof type === 'string' ? type : undefined;
+  // Only a short identifier-like label: a finding shaped unexpectedly must not smuggle the matched text into the trail.
+  return value !== undefined && /^[a-z][a-z0-9_-]{0,31}$/i.test(value) ? value : undefined;
 }

@@ -117,7 +117,7 @@ export interface WebSocketRoute {
 
 /** How a channel publishes its endpoints. */
 export interface ChannelHttp {
-  route(method: 'GET' | 'POST', path: string, handler: (request: HttpRequest) => Promise<HttpReply> | HttpReply): void;
+  route(method: 'GET' | 'POST' | 'DELETE', path: string, handler: (request: HttpRequest) => Promise<HttpReply> | HttpReply): void;
   websocket(path: string, route: WebSocketRoute): void;
 }
 

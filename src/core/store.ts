@@ -8,6 +8,13 @@ export interface SetOptions {
   readonly onlyIfAbsent?: boolean;
 }
 
+/** One entry of an append-only event stream. */
+export interface StreamEvent {
+  /** `<milliseconds>-<sequence>`, as Redis Streams ids: increasing within a stream, the time part is when it was added. */
+  readonly id: string;
+  readonly fields: Record<string, string>;
+}
+
 /** Exclusive ownership of a name (a WhatsApp number, a job) with a fencing token that grows on every grant. */
 export interface Lease {
   readonly name: string;
@@ -26,6 +33,22 @@ export interface Store {
   append(key: string, value: string, options?: { readonly maxLength?: number; readonly ttlMs?: number }): Promise<number>;
   /** Entries from `start` to `end` inclusive; negative indexes count from the end (-1 is the last). */
   range(key: string, start: number, end: number): Promise<string[]>;
+  /**
+   * Removes every occurrence of `value` from a list; returns how many were removed. A list left empty disappears.
+   */
+  removeFromList(key: string, value: string): Promise<number>;
+  /** Sets a key's time to live (any kind of key); false when the key does not exist. */
+  expire(key: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Appends an event to a stream (created on first use) and returns its id, larger than every id the stream gave
+   * before. `maxLength` trims the oldest entries approximately, as XADD MAXLEN ~ does: at least the newest
+   * `maxLength` are kept, and the stream stays within about 100 entries over. `fields` must not be empty.
+   */
+  appendEvent(stream: string, fields: Readonly<Record<string, string>>, options?: { readonly maxLength?: number }): Promise<string>;
+  /** Events oldest first; `after` (an id, exclusive) pages on from the last id of the previous page. */
+  readEvents(stream: string, options?: { readonly after?: string; readonly count?: number }): Promise<StreamEvent[]>;
+  /** Drops the events whose id's time part is before `timeMs` (XTRIM MINID); returns how many went. */
+  trimEventsBefore(stream: string, timeMs: number): Promise<number>;
   /** Grants the lease when it is free, expired, or already held by `owner` (renewal keeps the token). */
   acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | null>;
   /** Extends a lease still held with the same token; false when it was lost. */

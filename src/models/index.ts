@@ -9,7 +9,8 @@ import { createOpenAIRealtimeModel } from './openai/openai-model.ts';
 type ModelFactory = (config: Config, log: Logger) => RealtimeModel;
 
 const providers: Partial<Record<ModelProvider, ModelFactory>> = {
-  local: (config) => createLocalModel({ businessName: config.BUSINESS_NAME }),
+  local: (config) =>
+    createLocalModel({ businessName: config.BUSINESS_NAME, locales: config.LOCALES, ...(config.PHONE_LANGUAGE_MENU && config.LOCALES.length > 1 ? { languageMenu: config.LOCALES } : {}) }),
   openai: (config) => createOpenAIRealtimeModel({ apiKey: config.OPENAI_API_KEY!, url: config.OPENAI_REALTIME_URL, model: config.OPENAI_REALTIME_MODEL, voice: config.OPENAI_VOICE, turnDetection: config.OPENAI_TURN_DETECTION }),
   gemini: (config) => createGeminiLiveModel({ apiKey: config.GEMINI_API_KEY!, url: config.GEMINI_LIVE_URL, model: config.GEMINI_MODEL, voice: config.GEMINI_VOICE }),
 };

@@ -1,12 +1,22 @@
 // The in-process Store: the embedded default for a single instance and the store most tests use. It keeps the same
 // semantics as RedisStore (checked by test/contract/store.contract.ts) so code written against it behaves the same in
 // production; nothing here survives a restart or is shared between instances.
-import type { Lease, SetOptions, Store } from '../core/store.ts';
+import type { Lease, SetOptions, Store, StreamEvent } from '../core/store.ts';
 import { GatewayError } from '../errors.ts';
 
 type Entry =
   | { readonly type: 'string'; readonly value: string; expiresAt: number }
-  | { readonly type: 'list'; readonly items: string[]; expiresAt: number };
+  | { readonly type: 'list'; items: string[]; expiresAt: number }
+  | StreamEntry;
+
+interface StreamEntry {
+  readonly type: 'stream';
+  events: StreamEvent[];
+  // The last id handed out, kept when trimming empties the stream (as Redis does), so ids never go back.
+  lastMs: number;
+  lastSeq: number;
+  expiresAt: number;
+}
 
 interface HeldLease {
   readonly owner: string;
@@ -91,6 +101,97 @@ export class MemoryStore implements Store {
     const from = Math.max(start < 0 ? length + start : start, 0);
     const to = Math.min(end < 0 ? length + end : end, length - 1);
     return from > to ? [] : entry.items.slice(from, to + 1);
+  }
+
+  async removeFromList(key: string, value: string): Promise<number> {
+    const entry = this.#live(key);
+    if (!entry) return 0;
+    if (entry.type !== 'list') throw wrongType('removeFromList', 'a list');
+    const kept = entry.items.filter((item) => item !== value);
+    const removed = entry.items.length - kept.length;
+    // Redis deletes a list that becomes empty; so does this store, or a later TTL check would disagree.
+    if (kept.length === 0) this.#entries.delete(key);
+    else entry.items = kept;
+    return removed;
+  }
+
+  async expire(key: string, ttlMs: number): Promise<boolean> {
+    this.#open();
+    const expiresAt = Date.now() + checkTtl(ttlMs);
+    const entry = this.#live(key);
+    if (!entry) return false;
+    entry.expiresAt = expiresAt;
+    return true;
+  }
+
+  async appendEvent(stream: string, fields: Readonly<Record<string, string>>, options: { readonly maxLength?: number } = {}): Promise<string> {
+    this.#open();
+    const copy = checkFields(fields);
+    const maxLength = options.maxLength === undefined ? undefined : checkMaxLength(options.maxLength);
+    let entry = this.#live(stream);
+    if (entry && entry.type !== 'stream') throw wrongType('appendEvent', 'a stream');
+    if (!entry) {
+      entry = { type: 'stream', events: [], lastMs: 0, lastSeq: -1, expiresAt: NO_EXPIRY };
+      this.#entries.set(stream, entry);
+    }
+    // The same rule as Redis: the current time, or the last id's time with the next sequence when the clock has not
+    // moved on (or went back).
+    const now = Date.now();
+    if (now > entry.lastMs) {
+      entry.lastMs = now;
+      entry.lastSeq = 0;
+    } else {
+      entry.lastSeq += 1;
+    }
+    const id = `${entry.lastMs}-${entry.lastSeq}`;
+    entry.events.push({ id, fields: copy });
+    // Exact trimming is within what the contract promises for XADD MAXLEN ~ (at least maxLength kept).
+    if (maxLength !== undefined && entry.events.length > maxLength) entry.events.splice(0, entry.events.length - maxLength);
+    return id;
+  }
+
+  async readEvents(stream: string, options: { readonly after?: string; readonly count?: number } = {}): Promise<StreamEvent[]> {
+    const after = options.after === undefined ? undefined : parseEventId(options.after);
+    const count = options.count === undefined ? undefined : checkCount(options.count);
+    const entry = this.#live(stream);
+    if (!entry) return [];
+    if (entry.type !== 'stream') throw wrongType('readEvents', 'a stream');
+    let events = entry.events;
+    if (after) events = events.filter((event) => compareIds(parseEventId(event.id), after) > 0);
+    if (count !== undefined) events = events.slice(0, count);
+    // Copies, so a caller changing what it read cannot change the stream.
+    return events.map((event) => ({ id: event.id, fields: { ...event.fields } }));
+  }
+
+  async trimEventsBefore(stream: string, timeMs: number): Promise<number> {
+    const minMs = checkTime(timeMs);
+    const entry = this.#live(stream);
+    if (!entry) return 0;
+    if (entry.type !== 'stream') throw wrongType('trimEventsBefore', 'a stream');
+    const before = entry.events.length;
+    entry.events = entry.events.filter((event) => parseEventId(event.id)[0] >= minMs);
+    return before - entry.events.length;
+  }
+
+  /**
+   * Every live key with its content as text (a string's value, a list's items, a stream's field names and values),
+   * for tests that check personal data is gone from the store. Not part of the Store contract.
+   */
+  contents(): Array<{ readonly key: string; readonly text: string }> {
+    this.#open();
+    const now = Date.now();
+    const out: Array<{ key: string; text: string }> = [];
+    for (const [key, entry] of this.#entries) {
+      if (entry.expiresAt <= now) continue;
+      const text =
+        entry.type === 'string'
+          ? entry.value
+          : entry.type === 'list'
+            ? entry.items.join('\n')
+            : entry.events.map((event) => `${event.id} ${Object.entries(event.fields).flat().join(' ')}`).join('\n');
+      out.push({ key, text });
+    }
+    return out;
   }
 
   async acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | null> {
@@ -179,6 +280,37 @@ function checkTtl(ttlMs: number): number {
 function checkMaxLength(maxLength: number): number {
   if (!Number.isInteger(maxLength) || maxLength < 1) throw new RangeError(`maxLength must be a whole number of at least 1, got ${maxLength}`);
   return maxLength;
+}
+
+function checkCount(count: number): number {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be a whole number of at least 1, got ${count}`);
+  return count;
+}
+
+function checkTime(timeMs: number): number {
+  if (!Number.isInteger(timeMs) || timeMs < 0) throw new RangeError(`timeMs must be a whole number of milliseconds since 1970, got ${timeMs}`);
+  return timeMs;
+}
+
+function checkFields(fields: Readonly<Record<string, string>>): Record<string, string> {
+  const entries = Object.entries(fields);
+  // XADD needs at least one field; an empty event would fail only on Redis.
+  if (entries.length === 0) throw new RangeError('an event needs at least one field');
+  for (const [name, value] of entries) {
+    if (typeof value !== 'string') throw new TypeError(`event field ${JSON.stringify(name)} must be a string, got ${typeof value}`);
+  }
+  return Object.fromEntries(entries);
+}
+
+/** `<ms>-<seq>` as Redis prints stream ids; anything else is refused as Redis would. */
+function parseEventId(id: string): [number, number] {
+  const match = /^(\d{1,16})-(\d{1,16})$/.exec(id);
+  if (!match) throw new RangeError(`a stream event id looks like 1735689600000-0, got ${JSON.stringify(id)}`);
+  return [Number(match[1]), Number(match[2])];
+}
+
+function compareIds(a: readonly [number, number], b: readonly [number, number]): number {
+  return a[0] - b[0] || a[1] - b[1];
 }
 
 function checkIndex(index: number): void {

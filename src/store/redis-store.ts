@@ -2,14 +2,15 @@
 // checked by test/contract/store.contract.ts; leases are Lua scripts so several gateway instances can share a name.
 //
 // Key layout (every key starts with `keyPrefix`, so tenants or parallel tests can share one Redis):
-//   <prefix>kv:<key>             a string (set/get) or a list (append/range), with the caller's TTL if any
+//   <prefix>kv:<key>             a string (set/get), a list (append/range) or a stream (appendEvent/readEvents), with
+//                                the caller's TTL if any
 //   <prefix>lease:{<name>}       "<token>:<owner>" while the lease is held; PX = the lease TTL
 //   <prefix>fence:{<name>}       INCR counter of fencing tokens; never expires, so tokens only grow
 // The braces are a Redis Cluster hash tag: a lease and its counter land in the same slot, as a script needs.
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../core/channel.ts';
-import type { Lease, SetOptions, Store } from '../core/store.ts';
+import type { Lease, SetOptions, Store, StreamEvent } from '../core/store.ts';
 import { describeError, GatewayError } from '../errors.ts';
 import { silentLogger } from '../log.ts';
 
@@ -102,8 +103,8 @@ export class RedisStore implements Store {
       maxRetriesPerRequest: 1,
       // A command written just as the connection dropped (an idle connection cut by Redis `timeout` or a NAT) is sent
       // again after reconnecting; without this it would hang until commandTimeout. Every call here is safe to repeat
-      // except two, whose rare double run (only when Redis ran it and the reply was lost) we accept: append may add
-      // its entry twice, and an onlyIfAbsent set may answer false for the caller's own write.
+      // except three, whose rare double run (only when Redis ran it and the reply was lost) we accept: append and
+      // appendEvent may add their entry twice, and an onlyIfAbsent set may answer false for the caller's own write.
       autoResendUnfulfilledCommands: true,
       // Keep reconnecting for as long as the process lives, backing off to one attempt every 2 s.
       retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
@@ -142,6 +143,53 @@ export class RedisStore implements Store {
     checkIndex(start);
     checkIndex(end);
     return this.#run('range', () => this.#redis.lrange(this.#key(key), start, end), 'a list');
+  }
+
+  async removeFromList(key: string, value: string): Promise<number> {
+    return this.#run('removeFromList', () => this.#redis.lrem(this.#key(key), 0, value), 'a list');
+  }
+
+  async expire(key: string, ttlMs: number): Promise<boolean> {
+    const ms = checkTtl(ttlMs);
+    return (await this.#run('expire', () => this.#redis.pexpire(this.#key(key), ms))) === 1;
+  }
+
+  async appendEvent(stream: string, fields: Readonly<Record<string, string>>, options: { readonly maxLength?: number } = {}): Promise<string> {
+    const flat = checkFields(fields);
+    const maxLength = options.maxLength === undefined ? undefined : checkMaxLength(options.maxLength);
+    const k = this.#key(stream);
+    // Approximate trimming (~) only drops whole radix-tree nodes, which keeps XADD O(1); exact MAXLEN would not.
+    const id = await this.#run(
+      'appendEvent',
+      () => (maxLength === undefined ? this.#redis.xadd(k, '*', ...flat) : this.#redis.xadd(k, 'MAXLEN', '~', maxLength, '*', ...flat)),
+      'a stream',
+    );
+    if (typeof id !== 'string') throw new GatewayError('store_error', 'RedisStore.appendEvent: XADD returned no id');
+    return id;
+  }
+
+  async readEvents(stream: string, options: { readonly after?: string; readonly count?: number } = {}): Promise<StreamEvent[]> {
+    if (options.after !== undefined) checkEventId(options.after);
+    const count = options.count === undefined ? undefined : checkCount(options.count);
+    const k = this.#key(stream);
+    // "(" makes the start exclusive (Redis 6.2+), so a page starts right after the previous page's last id.
+    const start = options.after === undefined ? '-' : `(${options.after}`;
+    const reply = await this.#run(
+      'readEvents',
+      () => (count === undefined ? this.#redis.xrange(k, start, '+') : this.#redis.xrange(k, start, '+', 'COUNT', count)),
+      'a stream',
+    );
+    return reply.map(([id, flat]) => {
+      const fields: Record<string, string> = {};
+      for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
+      return { id, fields };
+    });
+  }
+
+  async trimEventsBefore(stream: string, timeMs: number): Promise<number> {
+    const minMs = checkTime(timeMs);
+    // Exact MINID (no ~): retention promises that nothing older stays, and this runs rarely.
+    return this.#run('trimEventsBefore', () => this.#redis.xtrim(this.#key(stream), 'MINID', minMs), 'a stream');
   }
 
   async acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | null> {
@@ -319,6 +367,30 @@ function checkTtl(ttlMs: number): number {
 function checkMaxLength(maxLength: number): number {
   if (!Number.isInteger(maxLength) || maxLength < 1) throw new RangeError(`maxLength must be a whole number of at least 1, got ${maxLength}`);
   return maxLength;
+}
+
+function checkCount(count: number): number {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be a whole number of at least 1, got ${count}`);
+  return count;
+}
+
+function checkTime(timeMs: number): number {
+  if (!Number.isInteger(timeMs) || timeMs < 0) throw new RangeError(`timeMs must be a whole number of milliseconds since 1970, got ${timeMs}`);
+  return timeMs;
+}
+
+/** The fields as XADD wants them, name value name value; refused like MemoryStore refuses them. */
+function checkFields(fields: Readonly<Record<string, string>>): string[] {
+  const entries = Object.entries(fields);
+  if (entries.length === 0) throw new RangeError('an event needs at least one field');
+  for (const [name, value] of entries) {
+    if (typeof value !== 'string') throw new TypeError(`event field ${JSON.stringify(name)} must be a string, got ${typeof value}`);
+  }
+  return entries.flat();
+}
+
+function checkEventId(id: string): void {
+  if (!/^\d{1,16}-\d{1,16}$/.test(id)) throw new RangeError(`a stream event id looks like 1735689600000-0, got ${JSON.stringify(id)}`);
 }
 
 function checkIndex(index: number): void {

@@ -1,6 +1,7 @@
 // The contract every model provider passes: the conversation relies on exactly these behaviours, whatever the
 // vendor. Run against OpenAI Realtime and Gemini Live through their protocol-level fakes, and against the local engine.
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import type { ModelEvent, ModelSession, ModelSessionOptions, RealtimeModel } from '../../src/core/model.ts';
 import type { Store } from '../../src/core/store.ts';
@@ -9,6 +10,7 @@ import { rmsDbfs, sine } from '../../src/audio/pcm.ts';
 import { defaultAgent } from '../../src/agent/default-agent.ts';
 import { silentLogger } from '../../src/log.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
+import { waitUntil } from '../wait.ts';
 
 export interface ModelUnderTest {
   readonly model: RealtimeModel;
@@ -22,7 +24,7 @@ export interface ModelUnderTest {
 /** Records a session's events and waits for the ones a test needs. */
 export class EventLog {
   readonly events: ModelEvent[] = [];
-  private waiters: Array<() => void> = [];
+  private readonly updates = new EventEmitter();
   audioSamples = 0;
   private energy = 0;
 
@@ -34,7 +36,7 @@ export class EventLog {
         for (let i = 0; i < event.pcm.length; i++) this.energy += event.pcm[i]! * event.pcm[i]!;
         this.events.push({ ...event, pcm: new Int16Array(0) });
       } else this.events.push(event);
-      for (const wake of this.waiters.splice(0)) wake();
+      this.updates.emit('update');
     });
   }
 
@@ -46,16 +48,8 @@ export class EventLog {
     return this.events.filter((event): event is Extract<ModelEvent, { type: T }> => event.type === type);
   }
 
-  async until(what: string, done: () => boolean, timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done()) {
-      const left = deadline - Date.now();
-      if (left <= 0) assert.fail(`timed out waiting for ${what}; saw ${this.events.map((event) => event.type).join(', ')}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => (clearTimeout(timer), resolve()));
-      });
-    }
+  until(what: string, done: () => boolean, timeoutMs = 5000): Promise<void> {
+    return waitUntil(this.updates, done, () => `${what}; saw ${this.events.map((event) => event.type).join(', ')}`, timeoutMs);
   }
 }
 

@@ -7,32 +7,13 @@ import { loadConfig } from '../../src/config.ts';
 import { startGateway, type Gateway } from '../../src/gateway.ts';
 import { silentLogger } from '../../src/log.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
-import { createResampler, initAudio } from '../../src/audio/resampler.ts';
-import { EspeakTts, voiceFor } from '../../src/models/local/espeak-tts.ts';
+import { callerSpeech } from '../fakes/caller-speech.ts';
 import { placeCall, type FakeTwilioCall } from '../fakes/twilio-client.ts';
 import { FAKE_GEMINI_API_KEY, startFakeGeminiLive, type FakeGeminiLive } from '../fakes/gemini-live-server.ts';
+import { eventually } from '../wait.ts';
 
-async function callerSpeech(): Promise<Int16Array> {
-  await initAudio();
-  const tts = await EspeakTts.create();
-  try {
-    const speech = await tts.synthesize('Wait, wait, I have another question about my booking.', voiceFor('en'));
-    const down = createResampler(24_000, 8_000);
-    const pcm = Int16Array.from(down.process(speech));
-    down.dispose();
-    return pcm;
-  } finally {
-    await tts.close();
-  }
-}
-
-async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** What the caller says to barge in. */
+const CALLER_SENTENCE = 'Wait, wait, I have another question about my booking.';
 
 describe('a phone call through Gemini Live', () => {
   let fake: FakeGeminiLive;
@@ -41,7 +22,7 @@ describe('a phone call through Gemini Live', () => {
   let speech: Int16Array;
 
   before(async () => {
-    speech = await callerSpeech();
+    speech = await callerSpeech(CALLER_SENTENCE);
     fake = await startFakeGeminiLive({ chunkMs: 100, chunkIntervalMs: 5, tool: { trigger: 'key 2', name: 'check_availability', args: {} } });
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', GEMINI_API_KEY: FAKE_GEMINI_API_KEY, GEMINI_LIVE_URL: fake.url });
     assert.equal(config.MODEL_PROVIDER, 'gemini');

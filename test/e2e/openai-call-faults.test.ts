@@ -1,7 +1,7 @@
 // Phone calls through OpenAI Realtime under production faults: the fake Twilio client and the fake OpenAI server
 // speak the vendors' real wire formats, everything between them is the real gateway.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, mock, test } from 'node:test';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config.ts';
 import { startGateway, type Gateway } from '../../src/gateway.ts';
@@ -12,7 +12,7 @@ import { defaultAgent } from '../../src/agent/default-agent.ts';
 import { encodeMulaw } from '../../src/audio/mulaw.ts';
 import { sine } from '../../src/audio/pcm.ts';
 import { t } from '../../src/i18n/i18n.ts';
-import { placeCall, type FakeTwilioCall } from '../fakes/twilio-client.ts';
+import { connectStream, placeCall, postVoiceWebhook, sid, type FakeTwilioCall } from '../fakes/twilio-client.ts';
 import { startFakeOpenAIRealtime, until, type FakeOpenAIRealtime } from '../fakes/openai-realtime-server.ts';
 
 const TOOL_TRIGGER = { word: 'key 2', name: 'check_availability', arguments: '{}' };
@@ -187,6 +187,92 @@ describe('a slow tool on a call through OpenAI Realtime', () => {
       assert.deepEqual(fake.violations, []);
     } finally {
       await call.hangUp().catch(() => undefined);
+      await gateway.shutdown(500);
+      await fake.close();
+    }
+  });
+});
+
+describe('the voice webhook on a call through OpenAI Realtime', () => {
+  // ConversationManager's default: how long a session warmed up for a webhook waits for its stream.
+  const PREWARM_TTL_MS = 30_000;
+
+  /** Polls `check` between I/O callbacks, so it works while setTimeout is mocked; gives up after `timeoutMs` of real time. */
+  async function untilIo(check: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (!check()) {
+      if (performance.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Lets I/O run for `ms` of real time while setTimeout is mocked. */
+  async function settleIo(ms: number): Promise<void> {
+    const end = performance.now() + ms;
+    while (performance.now() < end) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** `promise`, or a failure after `timeoutMs` of real time (a hang while setTimeout is mocked fails instead). */
+  async function withinIo<T>(promise: Promise<T>, what: string, timeoutMs = 2000): Promise<T> {
+    let settled = false;
+    const watched = promise.finally(() => (settled = true));
+    await untilIo(() => settled, what, timeoutMs);
+    return watched;
+  }
+
+  test('the voice webhook warms the model up before the stream connects', { timeout: 30_000 }, async () => {
+    const fake = await startFakeOpenAIRealtime({ chunks: 10, chunkMs: 100, chunkIntervalMs: 5 });
+    const gateway = await gatewayFor(fake);
+    try {
+      // 1. Twilio posts the webhook; the stream is not open yet.
+      const callSid = sid('CA');
+      const accountSid = sid('AC');
+      const answer = await postVoiceWebhook({ baseUrl: gateway.url, callSid, accountSid });
+      assert.equal(answer.status, 200, answer.body);
+      assert.ok(answer.stream, `TwiML with a stream: ${answer.body}`);
+      const id = answer.stream.parameters.conversationId!;
+
+      // 2. The model session is already open and configured at the provider, before any media stream exists.
+      await until(() => fake.sessions.length === 1 && fake.sessions[0]!.events.some((event) => event.type === 'session.update'), 'a configured session at the provider', 2000);
+      const warmed = fake.sessions[0]!;
+      assert.equal((await gateway.conversations.records.get(id))?.status, 'prepared', 'no stream yet');
+      assert.equal(gateway.conversations.liveCount(), 0);
+      assert.equal(warmed.responses.length, 0, 'nothing is said before the caller is connected');
+
+      // 3. The stream connects: the warmed session serves it, no second one is opened, and the greeting is heard.
+      const call = await connectStream({ url: answer.stream.url, customParameters: answer.stream.parameters, callSid, accountSid });
+      try {
+        await call.waitForAudio({ minMs: 500, timeoutMs: 2000 });
+        assert.ok(call.receivedDbfs() > -35, 'the greeting is audible');
+        assert.equal(fake.counters.sessions, 1, 'the warmed session is used');
+        assert.ok(warmed.responses[0]?.instructions?.includes('AI'), 'the greeting (the AI disclosure) came from the warmed session');
+      } finally {
+        await call.hangUp();
+      }
+      await eventually('the call to end', async () => (await gateway.conversations.records.get(id))?.status === 'ended');
+      await until(() => warmed.socket.readyState === warmed.socket.CLOSED, 'the warmed session to close with the call', 2000);
+
+      // 4. A webhook whose stream never comes: its warmed session is closed once the TTL passes (a clock the test
+      // moves, so the test does not wait 30 s; nothing else is running by now that relies on setTimeout).
+      mock.timers.enable({ apis: ['setTimeout'] });
+      try {
+        const orphan = await withinIo(postVoiceWebhook({ baseUrl: gateway.url }), 'the answer to the second webhook');
+        assert.equal(orphan.status, 200, orphan.body);
+        await untilIo(() => fake.sessions.length === 2 && fake.sessions[1]!.events.some((event) => event.type === 'session.update'), 'the second warmed session');
+        const unused = fake.sessions[1]!;
+        // The connect timeout is a mocked timer too: let session.updated reach the gateway before moving the clock.
+        await settleIo(100);
+        mock.timers.tick(PREWARM_TTL_MS - 1_000);
+        await settleIo(50); // a close, had one been sent, would reach the provider now
+        assert.equal(unused.socket.readyState, unused.socket.OPEN, 'still open and waiting for its stream before the TTL (or its handshake had not finished)');
+        mock.timers.tick(1_000);
+        await untilIo(() => unused.socket.readyState === unused.socket.CLOSED, 'the unused session to be closed after the TTL');
+      } finally {
+        mock.timers.reset();
+      }
+      assert.equal(fake.counters.sessions, 2);
+      assert.deepEqual(fake.violations, []);
+    } finally {
       await gateway.shutdown(500);
       await fake.close();
     }

@@ -10,29 +10,17 @@ import { silentLogger } from '../../src/log.ts';
 import type { Store } from '../../src/core/store.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { RedisStore } from '../../src/store/redis-store.ts';
-import { createResampler, initAudio } from '../../src/audio/resampler.ts';
-import { EspeakTts, voiceFor } from '../../src/models/local/espeak-tts.ts';
 import { t } from '../../src/i18n/i18n.ts';
-import type { TranscriptEntry } from '../../src/conversation/records.ts';
+import type { ConversationRecord, TranscriptEntry } from '../../src/conversation/records.ts';
+import { callerSpeech } from '../fakes/caller-speech.ts';
 import { placeCall } from '../fakes/twilio-client.ts';
 import { startRedis } from '../redis-server.ts';
+import { pollFor } from '../wait.ts';
 
 const AUTH_TOKEN = 'e2e-auth-token-0123456789abcdef';
 
-/** A caller saying a sentence, as 8 kHz PCM the way a phone network carries it. */
-async function callerSpeech(): Promise<Int16Array> {
-  await initAudio();
-  const tts = await EspeakTts.create();
-  try {
-    const speech24k = await tts.synthesize('Hello? I would like to speak to somebody about my appointment please.', voiceFor('en'));
-    const down = createResampler(24_000, 8_000);
-    const pcm = Int16Array.from(down.process(speech24k));
-    down.dispose();
-    return pcm;
-  } finally {
-    await tts.close();
-  }
-}
+/** What the caller says over the hours prompt. */
+const CALLER_SENTENCE = 'Hello? I would like to speak to somebody about my appointment please.';
 
 const stores: Array<{ name: string; open: () => Promise<{ store: Store; stop: () => Promise<void> }> }> = [
   { name: 'memory store', open: async () => ({ store: new MemoryStore(), stop: async () => undefined }) },
@@ -55,8 +43,8 @@ for (const { name, open } of stores) {
     before(async () => {
       const opened = await open();
       stop = opened.stop;
-      speech = await callerSpeech();
-      const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', TWILIO_AUTH_TOKEN: AUTH_TOKEN });
+      speech = await callerSpeech(CALLER_SENTENCE);
+      const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', TWILIO_AUTH_TOKEN: AUTH_TOKEN, PHONE_LANGUAGE_MENU: 'false' });
       gateway = await startGateway(config, { log: silentLogger, store: opened.store });
     });
 
@@ -127,22 +115,28 @@ for (const { name, open } of stores) {
   });
 }
 
+const STORE_POLL = { timeoutMs: 3000, intervalMs: 25 };
+
 async function waitForTranscript(gateway: Gateway, id: string, done: (entries: TranscriptEntry[]) => boolean): Promise<TranscriptEntry[]> {
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    const entries = await gateway.conversations.records.transcript(id);
-    if (done(entries)) return entries;
-    if (Date.now() > deadline) assert.fail(`transcript never matched: ${JSON.stringify(entries.map((entry) => entry.text))}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  let entries: TranscriptEntry[] = [];
+  return pollFor(
+    () => `the transcript to match; last: ${JSON.stringify(entries.map((entry) => entry.text))}`,
+    async () => {
+      entries = await gateway.conversations.records.transcript(id);
+      return done(entries) ? entries : undefined;
+    },
+    STORE_POLL,
+  );
 }
 
-async function waitForRecord(gateway: Gateway, id: string, done: (record: Awaited<ReturnType<Gateway['conversations']['records']['get']>>) => boolean): Promise<NonNullable<Awaited<ReturnType<Gateway['conversations']['records']['get']>>>> {
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    const record = await gateway.conversations.records.get(id);
-    if (done(record) && record) return record;
-    if (Date.now() > deadline) assert.fail(`record never matched: ${JSON.stringify(record)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+async function waitForRecord(gateway: Gateway, id: string, done: (record: ConversationRecord | null) => boolean): Promise<ConversationRecord> {
+  let record: ConversationRecord | null = null;
+  return pollFor(
+    () => `the record to match; last: ${JSON.stringify(record)}`,
+    async () => {
+      record = await gateway.conversations.records.get(id);
+      return done(record) && record ? record : undefined;
+    },
+    STORE_POLL,
+  );
 }

@@ -7,6 +7,8 @@ import { EventEmitter } from 'node:events';
 import { FRAME_MS, FRAME_SAMPLES } from '../../src/core/audio.ts';
 import type { ChannelCapabilities, Connection, ConnectionInfo, InboundEvent, InboundHandler, OutboundEvent } from '../../src/core/channel.ts';
 import { rmsDbfs } from '../../src/audio/pcm.ts';
+import { waitUntil } from '../wait.ts';
+import { PlaybackQueue } from './playback-queue.ts';
 
 /** A phone channel like Twilio: live audio, digits, playback marks, transfer. */
 export const PHONE_CAPABILITIES: ChannelCapabilities = { audio: true, text: false, dtmf: true, playbackMarks: true, voiceNotes: false, transfer: true };
@@ -20,8 +22,6 @@ export interface FakeConnectionOptions {
   readonly to?: string;
   readonly providerId?: string;
 }
-
-type QueueItem = { kind: 'audio'; ms: number } | { kind: 'mark'; name: string };
 
 let sequence = 0;
 
@@ -46,8 +46,8 @@ export class FakeConnection implements Connection {
   #handler: InboundHandler | undefined;
   #held: InboundEvent[] = [];
   #hungUp = false;
-  #queue: QueueItem[] = [];
-  #playedMs = 0;
+  /** The simulated playback buffer, in milliseconds. */
+  readonly #playback = new PlaybackQueue((name) => this.#echo(name));
 
   constructor(options: FakeConnectionOptions = {}) {
     this.id = `fake-${++sequence}`;
@@ -79,16 +79,15 @@ export class FakeConnection implements Connection {
     }
     if (event.type === 'audio') {
       this.sent.push({ type: 'audio', frame: event.frame.slice() });
-      this.#queue.push({ kind: 'audio', ms: (event.frame.length * FRAME_MS) / FRAME_SAMPLES });
+      this.#playback.pushAudio((event.frame.length * FRAME_MS) / FRAME_SAMPLES);
     } else {
       this.sent.push(event);
     }
     if (event.type === 'mark') {
       this.marksSent.push(event.name);
-      this.#queue.push({ kind: 'mark', name: event.name });
+      this.#playback.pushMark(event.name);
     } else if (event.type === 'clear') {
-      this.clearedMarks.push(...this.#queue.flatMap((item) => (item.kind === 'mark' ? [item.name] : [])));
-      this.#queue = [];
+      this.clearedMarks.push(...this.#playback.clear());
     }
     this.#events.emit('update');
   }
@@ -134,33 +133,19 @@ export class FakeConnection implements Connection {
 
   /** Audio queued and not yet played (the simulated playback buffer), in milliseconds. */
   get queuedMs(): number {
-    return this.#queue.reduce((ms, item) => ms + (item.kind === 'audio' ? item.ms : 0), 0);
+    return this.#playback.queued;
   }
 
   /** Milliseconds played in all (across clears). */
   get playedMs(): number {
-    return this.#playedMs;
+    return this.#playback.played;
   }
 
   // --- simulated playback ---
 
   /** Plays `ms` of queued audio and echoes every mark reached, as the channel would when the audio before it played. */
   playMs(ms: number): void {
-    let budget = ms;
-    while (this.#queue.length > 0) {
-      const head = this.#queue[0]!;
-      if (head.kind === 'mark') {
-        this.#queue.shift();
-        this.#echo(head.name);
-        continue;
-      }
-      if (budget <= 0) break;
-      const take = Math.min(head.ms, budget);
-      head.ms -= take;
-      budget -= take;
-      this.#playedMs += take;
-      if (head.ms === 0) this.#queue.shift();
-    }
+    this.#playback.play(ms);
   }
 
   /** Plays everything queued. */
@@ -170,15 +155,7 @@ export class FakeConnection implements Connection {
 
   /** Plays up to and including mark `name`. */
   echoMarksUpTo(name: string): void {
-    if (!this.#queue.some((item) => item.kind === 'mark' && item.name === name)) throw new Error(`mark ${name} is not queued`);
-    while (this.#queue.length > 0) {
-      const head = this.#queue.shift()!;
-      if (head.kind === 'audio') this.#playedMs += head.ms;
-      else {
-        this.#echo(head.name);
-        if (head.name === name) return;
-      }
-    }
+    this.#playback.playThrough(name);
   }
 
   /** Echoes the marks dropped by the last clears, as Twilio does once it has emptied its buffer. */
@@ -225,19 +202,7 @@ export class FakeConnection implements Connection {
 
   /** Resolves once `predicate` holds, re-checked after every event either way. */
   waitFor(predicate: () => boolean, what = 'a condition', timeoutMs = 2000): Promise<void> {
-    if (predicate()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (predicate()) settle(resolve);
-      };
-      const timer = setTimeout(() => settle(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`))), timeoutMs);
-      const settle = (then: () => void): void => {
-        clearTimeout(timer);
-        this.#events.off('update', check);
-        then();
-      };
-      this.#events.on('update', check);
-    });
+    return waitUntil(this.#events, predicate, what, timeoutMs);
   }
 
   waitForClose(timeoutMs = 2000): Promise<string> {

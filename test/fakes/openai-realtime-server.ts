@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket, WebSocketServer } from 'ws';
 import { rmsDbfs, sine } from '../../src/audio/pcm.ts';
+import { pollFor } from '../wait.ts';
 import { defaultSession, parseClientEvent } from './openai-realtime-server-wire.ts';
 import type { ClientEvent } from './openai-realtime-server-wire.ts';
 
@@ -95,13 +95,9 @@ export interface FakeOpenAIRealtime {
   close(): Promise<void>;
 }
 
-/** Resolves once `check` passes, polling; rejects after `timeoutMs` with `what`. */
+/** Resolves once `check` passes, polling every 5 ms; rejects after `timeoutMs` with `what`. */
 export async function until(check: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
+  await pollFor(what, () => (check() ? true : undefined), { timeoutMs, intervalMs: 5 });
 }
 
 const RATE = 24_000;

@@ -1,6 +1,7 @@
 // A speech-to-speech model driven by the test: every call the conversation makes is recorded in order, and the test
 // emits whatever ModelEvent it wants, when it wants. It sits exactly at the src/core/model.ts boundary, so what it
-// checks holds for every provider. Connecting can be made to fail (ModelUnavailableError) or to wait for the test.
+// checks holds for every provider. Connecting can be made to fail (ModelUnavailableError: every connect, or only the
+// next few) or to wait for the test.
 import { EventEmitter } from 'node:events';
 import { CANONICAL_SAMPLE_RATE } from '../../src/core/audio.ts';
 import {
@@ -218,6 +219,7 @@ export class ScriptedModel implements RealtimeModel {
   connectDelayMs: number;
   readonly #events = new EventEmitter();
   #held: Array<() => void> | undefined;
+  #failNext: { count: number; failure: ModelFailure } | undefined;
   closed = false;
 
   constructor(options: ScriptedModelOptions = {}) {
@@ -240,12 +242,27 @@ export class ScriptedModel implements RealtimeModel {
     for (const go of held) go();
   }
 
+  /** The next `count` connects reject with `failure` (after `failWith`, which still applies to every connect). */
+  failNext(count: number, failure: ModelFailure): void {
+    this.#failNext = count > 0 ? { count, failure } : undefined;
+  }
+
+  /** Resolves once connect has been called `times` times in all (failed attempts count). */
+  waitForConnects(times: number, timeoutMs = 2000): Promise<void> {
+    return until(this.#events, () => this.connects.length >= times, `${times} connect attempt(s)`, timeoutMs);
+  }
+
   async connect(options: ModelSessionOptions): Promise<ScriptedSession> {
     this.connects.push(options);
     this.#events.emit('update');
     if (this.#held) await new Promise<void>((resolve) => this.#held!.push(resolve));
     if (this.connectDelayMs > 0) await delay(this.connectDelayMs, options.signal);
     if (this.failWith) throw new ModelUnavailableError(this.failWith);
+    const next = this.#failNext;
+    if (next) {
+      if (--next.count === 0) this.#failNext = undefined;
+      throw new ModelUnavailableError(next.failure);
+    }
     const session = new ScriptedSession(options, this.capabilities);
     this.sessions.push(session);
     this.#events.emit('update');

@@ -1,8 +1,9 @@
-// eSpeak synthesis as a caller hears it: audible 24 kHz speech of a plausible length in English and Hindi, repeated
+// eSpeak synthesis as a caller hears it: audible 24 kHz speech of a plausible length in every language, repeated
 // prompts served from the cache at once, and markup in a prompt spoken rather than parsed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmsDbfs } from '../../audio/pcm.ts';
+import { initI18n, supportedLocales, t } from '../../i18n/i18n.ts';
 import { EspeakTts, speakable, voiceFor } from './espeak-tts.ts';
 
 let tts: EspeakTts;
@@ -62,9 +63,25 @@ test('tts: markup characters are spoken, not parsed', async () => {
   assert.ok(seconds(pcm) > 1, `${seconds(pcm).toFixed(2)} s`); // the parsed tag would have swallowed "Clinic"
 });
 
-test('tts: voices per locale', () => {
-  const cases: Array<[string, string]> = [['en', 'en'], ['en-IN', 'en'], ['en-US', 'en-us'], ['hi', 'hi'], ['hi-IN', 'hi'], ['ta', 'ta'], ['pt-BR', 'pt-br'], ['es-MX', 'es-419'], ['es-419', 'es-419'], ['zz', 'en']];
+test('tts: voices per locale follow the language of the texts', () => {
+  const cases: Array<[string, string]> = [
+    ['en', 'en'], ['en-IN', 'en'], ['en-GB', 'en'], ['en-US', 'en-us'], ['hi', 'hi'], ['hi-IN', 'hi'], ['mr', 'mr'], ['ta', 'ta'], ['te', 'te'], ['bn', 'bn'], ['kn', 'kn'],
+    ['pt-BR', 'pt-br'], ['pt-PT', 'pt-br'], ['es-MX', 'es-419'], ['es-419', 'es-419'], ['es-ES', 'es-419'], ['zz', 'en'],
+  ];
   for (const [locale, voice] of cases) assert.equal(voiceFor(locale), voice, locale);
+});
+
+test('tts: every locale greets as audible speech in its own voice', async () => {
+  await initI18n();
+  for (const locale of supportedLocales) {
+    const voice = voiceFor(locale);
+    const greeting = t(locale, 'common:disclosure', { business: 'Asha Clinic' });
+    const pcm = await tts.synthesize(greeting, voice);
+    assert.ok(seconds(pcm) > 3 && seconds(pcm) < 20, `${locale}: ${seconds(pcm).toFixed(2)} s`);
+    const level = rmsDbfs(pcm);
+    assert.ok(level > -35 && level < -6, `${locale}: ${level.toFixed(1)} dBFS`);
+  }
+  for (const voice of ['inc/hi', 'inc/mr', 'inc/bn', 'dra/ta', 'dra/te', 'dra/kn', 'roa/pt-BR', 'roa/es-419', 'gmw/en']) assert.ok(tts.voices.includes(voice), voice);
 });
 
 test('tts: close() is final', async () => {

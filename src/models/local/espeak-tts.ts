@@ -4,42 +4,28 @@ import { Worker } from 'node:worker_threads';
 import { CANONICAL_SAMPLE_RATE } from '../../core/audio.ts';
 import { createResampler, initAudio } from '../../audio/resampler.ts';
 import type { StreamingResampler } from '../../audio/resampler.ts';
+import { DEFAULT_LOCALE } from '../../i18n/i18n.ts';
+import { LOCALE_VOICES, voiceProfile } from '../../i18n/voices.ts';
 import { PromptCache } from './prompt-cache.ts';
 
 /** What eSpeak NG produces; the worker reports the real value at start-up and the constructor checks it. */
 export const ESPEAK_SAMPLE_RATE = 22_050;
 
 /**
- * eSpeak voice per locale, looked up by full tag then by language. Add a line per language.
- * eSpeak has no en-IN voice. Indian English is non-rhotic and follows British norms for most vowels, so the British
- * voice ("en", gmw/en) is closer to what Indian callers hear every day than the rhotic American one; plain "en"
- * uses it too because this gateway's first users are in India. en-US callers get the American voice.
+ * eSpeak voices for regional accents of a language whose texts are shared: en-US callers read the English texts
+ * with the American voice. Everything else follows the texts (src/i18n/voices.ts), so a voice never reads text
+ * written for another variety (pt-PT callers get Brazilian texts, read by the Brazilian voice).
  */
-export const ESPEAK_VOICES: Readonly<Record<string, string>> = {
-  en: 'en',
-  'en-in': 'en',
-  'en-gb': 'en',
+const ACCENT_VOICES: Readonly<Record<string, string>> = {
   'en-us': 'en-us',
-  hi: 'hi',
-  ta: 'ta',
-  te: 'te',
-  bn: 'bn',
-  mr: 'mr',
-  kn: 'kn',
-  pt: 'pt-br',
-  'pt-br': 'pt-br',
-  'pt-pt': 'pt',
-  es: 'es-419',
-  'es-419': 'es-419',
-  'es-mx': 'es-419',
-  'es-es': 'es',
 };
 
-export const DEFAULT_VOICE = 'en';
+export const DEFAULT_VOICE = LOCALE_VOICES[DEFAULT_LOCALE].espeak;
 
+/** The eSpeak voice for a session's locale: the voice of the language its texts are in (en-IN -> British "en"). */
 export function voiceFor(locale: string): string {
   const lower = locale.toLowerCase().replace(/_/gu, '-');
-  return ESPEAK_VOICES[lower] ?? ESPEAK_VOICES[lower.split('-')[0] ?? ''] ?? DEFAULT_VOICE;
+  return ACCENT_VOICES[lower] ?? voiceProfile(locale).espeak;
 }
 
 export interface EspeakTtsOptions {

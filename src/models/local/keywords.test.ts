@@ -1,5 +1,5 @@
-// Typed words -> menu choices in English and Hindi, in Devanagari and romanized (Hinglish), with the spelling
-// variants people type.
+// Typed words -> menu choices in every language, in native scripts and romanized (Hinglish), with the spelling
+// variants and inflections people type.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initI18n } from '../../i18n/i18n.ts';
@@ -52,6 +52,67 @@ const rows: Array<[string, string, string]> = [
   ['dusra', 'en', 'digit:2'],
   // Hindi words in an English session still work
   ['समय', 'en', 'intent:hours'],
+  // the bot question, in every language; a longer phrase owns its words ("real person" inside the question)
+  ['Are you a bot?', 'en', 'intent:bot'],
+  ['are you a real person?', 'en', 'intent:bot'],
+  ['I want a real person', 'en', 'intent:human'],
+  ["I don't want a bot, give me a person", 'en', 'intent:human'], // a person outranks the question
+  ['r u a bot', 'en-IN', 'intent:bot'],
+  ['क्या आप रोबोट हैं?', 'hi', 'intent:bot'],
+  ['क्या आप इंसान हैं', 'hi', 'intent:bot'],
+  ['kya aap robot ho', 'en', 'intent:bot'],
+  ['तुम्ही रोबोट आहात का?', 'mr', 'intent:bot'],
+  ['நீங்கள் ரோபோவா?', 'ta', 'intent:bot'],
+  ['நீங்கள் மனிதரா?', 'ta', 'intent:bot'],
+  ['మీరు రోబోనా?', 'te', 'intent:bot'],
+  ['আপনি কি মানুষ?', 'bn', 'intent:bot'],
+  ['ನೀವು ಮನುಷ್ಯರಾ?', 'kn', 'intent:bot'],
+  ['Você é um robô?', 'pt-BR', 'intent:bot'],
+  ['voce e um robo', 'pt-BR', 'intent:bot'], // typed without accents
+  ['¿Eres un robot?', 'es-419', 'intent:bot'],
+  ['¿es usted una persona real?', 'es-419', 'intent:bot'],
+  // not being recorded
+  ['do not record', 'en', 'intent:noRecord'],
+  ["please don't record me, I want a person", 'en', 'intent:noRecord'], // never lost behind another request
+  ['रिकॉर्ड मत करो', 'hi', 'intent:noRecord'],
+  ['பதிவு செய்ய வேண்டாம்', 'ta', 'intent:noRecord'],
+  ['రికార్డ్ చేయవద్దు', 'te', 'intent:noRecord'],
+  ['রেকর্ড করবেন না', 'bn', 'intent:noRecord'],
+  ['ರೆಕಾರ್ಡ್ ಮಾಡಬೇಡಿ', 'kn', 'intent:noRecord'],
+  ['रेकॉर्ड करू नका', 'mr', 'intent:noRecord'],
+  ['não gravar', 'pt-BR', 'intent:noRecord'],
+  ['no me grabe', 'es-419', 'intent:noRecord'],
+  // the menu in every language, with inflected words matched by their stem
+  ['மருத்துவமனை நேரத்தை சொல்லுங்கள்', 'ta', 'intent:hours'],
+  ['சந்திப்பை முன்பதிவு செய்ய வேண்டும்', 'ta', 'intent:book'],
+  ['மனிதரிடம் பேச வேண்டும்', 'ta', 'intent:human'],
+  ['இரண்டு', 'ta', 'digit:2'],
+  ['௩', 'ta', 'digit:3'], // Tamil digit
+  ['సమయం ఎంత?', 'te', 'intent:hours'],
+  ['అపాయింట్‌మెంట్ కావాలి', 'te', 'intent:book'], // with a zero-width non-joiner
+  ['వ్యక్తితో మాట్లాడాలి', 'te', 'intent:human'],
+  ['খোলার সময় কখন?', 'bn', 'intent:hours'],
+  ['অ্যাপয়েন্টমেন্ট চাই', 'bn', 'intent:book'],
+  ['বুকে ব্যথা', 'bn', 'none'], // "chest pain": বুক is not "book" on its own
+  ['২', 'bn', 'digit:2'], // Bengali digit
+  ['ಸಮಯ ಏನು?', 'kn', 'intent:hours'],
+  ['ಅಪಾಯಿಂಟ್‌ಮೆಂಟ್ ಬೇಕು', 'kn', 'intent:book'],
+  ['ಮತ್ತೊಮ್ಮೆ', 'kn', 'intent:repeat'],
+  ['मला अपॉइंटमेंट हवी आहे', 'mr', 'intent:book'],
+  ['उघडण्याची वेळ काय आहे?', 'mr', 'intent:hours'],
+  ['पुन्हा भेटू', 'mr', 'intent:goodbye'], // not "again", not "visit"
+  ['quero marcar uma consulta', 'pt-BR', 'intent:book'],
+  ['qual o horário de vocês?', 'pt-BR', 'intent:hours'],
+  ['quero falar com um atendente', 'pt-BR', 'intent:human'],
+  ['começar de novo', 'pt-BR', 'intent:menu'],
+  ['tchau', 'pt-BR', 'intent:goodbye'],
+  ['dois', 'pt-BR', 'digit:2'],
+  ['quiero agendar una cita', 'es-419', 'intent:book'],
+  ['¿cuál es el horario?', 'es-419', 'intent:hours'],
+  ['quiero hablar con una persona', 'es-419', 'intent:human'],
+  ['menú principal', 'es-419', 'intent:menu'],
+  ['otra vez', 'es-419', 'intent:repeat'],
+  ['tres', 'es-419', 'digit:3'],
 ];
 
 for (const [text, locale, expected] of rows) {
@@ -71,8 +132,19 @@ test('keywords: Devanagari words name Hindi as the language; romanized words do 
   assert.ok(english?.type === 'intent' && english.locale === 'en' && !english.nativeScript);
 });
 
+test('keywords: every intent a message names is reported, most important first', () => {
+  const both = matchText("I don't want a bot, give me a person", 'en');
+  assert.ok(both?.type === 'intent');
+  assert.deepEqual(both.intents, ['human', 'bot']);
+  const tamil = matchText('நீங்கள் ரோபோவா?', 'en');
+  assert.ok(tamil?.type === 'intent' && tamil.locale === 'ta' && tamil.nativeScript);
+});
+
 test('keywords: tokenize folds spelling variants', () => {
   assert.deepEqual(tokenize('दबाएँ'), tokenize('दबाएं'));
   assert.deepEqual(tokenize('ज़ीरो'), tokenize('जीरो'));
   assert.deepEqual(tokenize('Press ३, NOW!'), ['press', '3', 'now']);
+  assert.deepEqual(tokenize('௮ ౮ ೮ ৮'), ['8', '8', '8', '8']);
+  assert.deepEqual(tokenize('Não, MENÚ'), ['nao', 'menu']);
+  assert.deepEqual(tokenize('అపాయింట్‌మెంట్'), tokenize('అపాయింట్మెంట్'));
 });

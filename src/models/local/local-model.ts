@@ -9,6 +9,7 @@ import { initI18n, supportedLocales } from '../../i18n/i18n.ts';
 import { EspeakTts, voiceFor } from './espeak-tts.ts';
 import type { EspeakTtsOptions, TtsStats } from './espeak-tts.ts';
 import { LOCAL_CAPABILITIES, LocalSession } from './local-session.ts';
+import { MAX_LANGUAGES } from './menu.ts';
 
 export interface LocalModelOptions {
   /** Named in prompts ("the virtual assistant of Asha Clinic"). */
@@ -18,6 +19,17 @@ export interface LocalModelOptions {
   readonly now?: () => number;
   /** Size of the audio chunks a reply is handed out in. */
   readonly chunkMs?: number;
+  /**
+   * The languages the business serves (config LOCALES): typed text in one of them switches a session to it, and
+   * their voices are loaded at start-up. Every supported language by default.
+   */
+  readonly locales?: readonly string[];
+  /**
+   * Offered in this order (digits 1..9) as the first prompt after the disclosure, each option in its own language
+   * and voice, when it names two or more languages. Not offered to a session restored from history (a reconnect or
+   * a fallback mid-conversation), whose language is already settled.
+   */
+  readonly languageMenu?: readonly string[];
 }
 
 export interface LocalModel extends RealtimeModel {
@@ -33,12 +45,14 @@ export function createLocalModel(options: LocalModelOptions = {}): LocalModel {
   const business = options.businessName ?? DEFAULT_BUSINESS_NAME;
   const now = options.now ?? Date.now;
   const chunkMs = options.chunkMs ?? 200;
+  const languageMenu = (options.languageMenu ?? []).slice(0, MAX_LANGUAGES);
+  const locales = options.locales ?? (languageMenu.length > 0 ? languageMenu : supportedLocales);
   let tts: Promise<EspeakTts> | undefined;
   let ready: EspeakTts | undefined;
 
   function speech(): Promise<EspeakTts> {
     // Started by the first voice session, not at import: chat-only deployments never load eSpeak (24 MB of data).
-    tts ??= EspeakTts.create({ warmVoices: [...new Set(supportedLocales.map(voiceFor))], ...options.tts }).then(
+    tts ??= EspeakTts.create({ warmVoices: [...new Set([...locales, ...languageMenu].map(voiceFor))], ...options.tts }).then(
       (created) => (ready = created),
       (error: unknown) => {
         tts = undefined; // let the next session try again
@@ -63,7 +77,18 @@ export function createLocalModel(options: LocalModelOptions = {}): LocalModel {
       const id = `local-${randomBytes(4).toString('hex')}`;
       const log = session.log.child({ model: 'local', session: id });
       log.debug({ locale: session.locale, channel: session.channel, historyItems: session.history.length }, 'local engine session opened');
-      return new LocalSession({ id, locale: session.locale, tts: speaker, business, now, chunkMs, log });
+      return new LocalSession({
+        id,
+        locale: session.locale,
+        tts: speaker,
+        business,
+        now,
+        chunkMs,
+        log,
+        locales,
+        // Calls only: a chat's language comes from what the customer types.
+        languageMenu: session.history.length > 0 || !session.audioOutput ? [] : languageMenu,
+      });
     },
 
     async warmUp(): Promise<void> {

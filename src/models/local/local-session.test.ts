@@ -11,6 +11,7 @@ import { runTool } from '../../agent/tool-runner.ts';
 import { defaultAgent } from '../../agent/default-agent.ts';
 import { silentLogger } from '../../log.ts';
 import { MemoryStore } from '../../store/memory-store.ts';
+import { recordSession, type SessionRecorder } from '../../../test/session-recorder.ts';
 import { createLocalModel } from './local-model.ts';
 import type { LocalModel } from './local-model.ts';
 
@@ -29,13 +30,9 @@ after(async () => {
   await Promise.all(stores.map((store) => store.close()));
 });
 
-interface Harness {
+/** A session with what it emits recorded (next() waits 10 s unless told). */
+interface Harness extends SessionRecorder {
   readonly session: ModelSession;
-  readonly events: ModelEvent[];
-  /** Resolves with the first event from index `from` on that matches. */
-  next<T extends ModelEvent['type']>(type: T, match?: (event: Extract<ModelEvent, { type: T }>) => boolean): Promise<Extract<ModelEvent, { type: T }>>;
-  /** Audio heard since the last call, concatenated. */
-  takeAudio(): Int16Array;
   /** Runs a tool call through the shared runner and hands the result back, as the conversation does. */
   answer(call: Extract<ModelEvent, { type: 'tool_call' }>): Promise<void>;
 }
@@ -55,47 +52,9 @@ async function open(overrides: Partial<ModelSessionOptions> = {}): Promise<Harne
     log: silentLogger,
     ...overrides,
   });
-  const events: ModelEvent[] = [];
-  const audio: Int16Array[] = [];
-  let cursor = 0;
-  const waiters = new Set<() => void>();
-  session.listen((event) => {
-    // Audio is only valid during the call: keep a copy, as the contract says.
-    if (event.type === 'audio') audio.push(event.pcm.slice());
-    events.push(event);
-    for (const wake of waiters) wake();
-  });
   const harness: Harness = {
     session,
-    events,
-    next(type, match = () => true) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${type} event; saw ${events.slice(cursor).map((e) => e.type).join(', ')}`)), 10_000);
-        const look = (): void => {
-          for (; cursor < events.length; cursor++) {
-            const event = events[cursor]!;
-            if (event.type === type && match(event as never)) {
-              cursor++;
-              clearTimeout(timer);
-              waiters.delete(look);
-              resolve(event as never);
-              return;
-            }
-          }
-        };
-        waiters.add(look);
-        look();
-      });
-    },
-    takeAudio() {
-      const out = new Int16Array(audio.reduce((n, a) => n + a.length, 0));
-      let offset = 0;
-      for (const chunk of audio.splice(0)) {
-        out.set(chunk, offset);
-        offset += chunk.length;
-      }
-      return out;
-    },
+    ...recordSession(session, 10_000),
     async answer(call) {
       const result = await runTool(tools, call.name, call.arguments, {
         conversationId: 'conv',

@@ -1,19 +1,24 @@
 // One conversation with the local engine, behind the same ModelSession contract as the cloud models. Inputs (keys,
 // typed words, the caller's voice, tool results) drive the pure menu; its actions become events: prompts are
 // rendered in the caller's language and spoken with eSpeak (or sent as transcripts on chat channels), tool calls
-// go out as `tool_call` for the conversation to run, and hang-up or hand-over go out as requests.
+// go out as `tool_call` for the conversation to run, and hang-up or hand-over go out as requests. The session also
+// follows the customer's language: the language menu, or typed text in another enabled language.
 import { CANONICAL_SAMPLE_RATE, FRAME_SAMPLES, samplesToMs } from '../../core/audio.ts';
 import type { Pcm16Frame } from '../../core/audio.ts';
 import type { Logger } from '../../core/channel.ts';
 import type { ModelCapabilities, ModelEvent, ModelEventHandler, ModelSession } from '../../core/model.ts';
 import { SpeechDetector } from '../../audio/vad.ts';
-import { resolveLocale } from '../../i18n/i18n.ts';
+import { detectLanguage, isLikelySameLanguage, SWITCH_CONFIDENCE } from '../../i18n/detect.ts';
+import { resolveLocale, supportedLocales, t } from '../../i18n/i18n.ts';
+import { voiceProfile } from '../../i18n/voices.ts';
 import type { EspeakTts } from './espeak-tts.ts';
 import { voiceFor } from './espeak-tts.ts';
-import { matchText } from './keywords.ts';
+import { matchText, tokenize } from './keywords.ts';
+import type { TextMatch } from './keywords.ts';
 import { initialMenuState, menuStep } from './menu.ts';
 import type { MenuInput, MenuState, SayAction } from './menu.ts';
-import { renderPrompts } from './prompts.ts';
+import { promptLocale, renderPrompt } from './prompts.ts';
+import type { PromptContext } from './prompts.ts';
 
 export const LOCAL_CAPABILITIES: ModelCapabilities = {
   serverVad: true,
@@ -37,14 +42,23 @@ export interface LocalSessionSetup {
   /** Audio is handed out in chunks of this length, yielding between them so cancelResponse() can stop a reply. */
   readonly chunkMs: number;
   readonly log: Logger;
+  /** Offered as the first prompt, each in its own language and voice, when there are two or more. */
+  readonly languageMenu?: readonly string[];
+  /** The languages the business serves: typed text in one of them switches the session to it. */
+  readonly locales: readonly string[];
 }
 
 /** A key pressed this close to a stretch of "speech" means the VAD heard the key's tone, not the caller's voice. */
 const DTMF_SHADOW_MS = 1_000;
 
-interface Job {
-  readonly texts: readonly string[];
+/** One prompt of a reply, with the voice that speaks it (the options of the language menu each have their own). */
+interface Segment {
+  readonly text: string;
   readonly voice: string;
+}
+
+interface Job {
+  readonly segments: readonly Segment[];
   readonly after: readonly ModelEvent[];
 }
 
@@ -61,6 +75,7 @@ export class LocalSession implements ModelSession {
   readonly #chunk: Int16Array;
   #handler: ModelEventHandler | undefined;
   #locale: string;
+  readonly #languages: readonly string[];
   #menu: MenuState;
   #queue: Job[] = [];
   #pumping = false;
@@ -77,7 +92,8 @@ export class LocalSession implements ModelSession {
   constructor(setup: LocalSessionSetup) {
     this.#setup = setup;
     this.#locale = setup.locale;
-    this.#menu = initialMenuState(`${setup.id}-call`);
+    this.#languages = setup.languageMenu ?? [];
+    this.#menu = initialMenuState(`${setup.id}-call`, undefined, this.#languages.length);
     // Chat channels send whole voice notes and end them with commitAudio(); only live audio needs the VAD.
     this.#detector = setup.tts === undefined ? undefined : new SpeechDetector();
     this.#chunk = new Int16Array(Math.max(FRAME_SAMPLES, Math.round((setup.chunkMs * CANONICAL_SAMPLE_RATE) / 1000)));
@@ -133,14 +149,14 @@ export class LocalSession implements ModelSession {
 
   sendText(text: string): void {
     if (this.#closed) return;
+    if (this.#menu.step === 'language') {
+      const named = this.#languageNamed(text);
+      if (named !== undefined) return this.#input({ type: 'digit', digit: String(named + 1) });
+    }
     const match = matchText(text, this.#locale);
+    this.#followLanguage(text, match);
     if (match === undefined) return this.#input({ type: 'unrecognized' });
     if (match.type === 'digit') return this.#input({ type: 'digit', digit: match.digit });
-    // Words in a script only one of our languages uses (Devanagari) say which language the customer writes in.
-    if (match.nativeScript && match.locale !== resolveLocale(this.#locale)) {
-      this.#locale = match.locale;
-      this.#emit({ type: 'locale_changed', locale: match.locale });
-    }
     this.#input({ type: 'intent', intent: match.intent });
   }
 
@@ -152,7 +168,9 @@ export class LocalSession implements ModelSession {
 
   say(text: string): void {
     if (this.#closed) return;
-    this.#enqueue({ texts: [text], voice: this.#voice(), after: [] });
+    this.#enqueue({ segments: [{ text, voice: voiceFor(this.#locale) }], after: [] });
+    // The conversation gives the recording notice through say(): from then on 8 and "do not record" opt out.
+    if (!this.#menu.recordingNotice && isRecordingNotice(text)) this.#input({ type: 'recording_notice' });
   }
 
   createResponse(): void {
@@ -162,7 +180,7 @@ export class LocalSession implements ModelSession {
   cancelResponse(): void {
     if (this.#current) this.#current.cancelled = true;
     // Replies queued behind it are stale too, but what they decided (a tool call, a hang-up) still happens.
-    this.#queue = this.#queue.map((job) => (job.texts.length === 0 ? job : { ...job, texts: [] }));
+    this.#queue = this.#queue.map((job) => (job.segments.length === 0 ? job : { ...job, segments: [] }));
   }
 
   truncate(): void {
@@ -175,6 +193,7 @@ export class LocalSession implements ModelSession {
 
   setLocale(locale: string): void {
     this.#locale = locale;
+    this.#input({ type: 'language_set' }); // chosen for the customer: no language menu after this
   }
 
   async close(): Promise<void> {
@@ -204,25 +223,57 @@ export class LocalSession implements ModelSession {
       if (action.type === 'say') says.push(action);
       else if (action.type === 'call_tool') after.push({ type: 'tool_call', callId: action.callId, name: action.name, arguments: action.arguments });
       else if (action.type === 'end') after.push({ type: 'end_requested', reason: action.reason });
-      else after.push({ type: 'transfer_requested', reason: action.reason });
+      else if (action.type === 'transfer') after.push({ type: 'transfer_requested', reason: action.reason });
+      else if (action.type === 'set_language') this.#switchTo(this.#languages[action.index] ?? this.#locale);
+      // At once, not after the confirmation is spoken: the conversation stops recording before another word.
+      else this.#emit({ type: 'warning', code: 'recording_opt_out', message: 'the caller opted out of call recording' });
     }
-    const texts = renderPrompts(says, {
+    const context: PromptContext = {
       locale: this.#locale,
       text: this.#setup.tts === undefined,
       business: this.#setup.business,
       now: this.#setup.now(),
-    });
-    this.#enqueue({ texts, voice: this.#voice(), after });
+      languages: this.#languages,
+    };
+    // Each prompt in the voice of the language it is written in (an option of the language menu in its own).
+    const segments = says.map((action) => ({ text: renderPrompt(action, context), voice: voiceFor(promptLocale(action, context)) }));
+    this.#enqueue({ segments, after });
   }
 
-  /** The voice for the language the texts are actually in (a Tamil caller hears English text in an English voice). */
-  #voice(): string {
-    const served = resolveLocale(this.#locale);
-    return this.#locale.toLowerCase().split(/[-_]/u)[0] === served ? voiceFor(this.#locale) : voiceFor(served);
+  #switchTo(locale: string): void {
+    if (locale === this.#locale) return;
+    this.#locale = locale;
+    this.#emit({ type: 'locale_changed', locale });
+  }
+
+  /**
+   * Typed text in another language the business serves switches the session to it: when the detector is sure (a
+   * whole sentence, an Indian script), or when it leans that way and a menu keyword in that language's own script
+   * agrees ("क्लिनिक का समय?", a lone "நேரம்"). Romanized Hindi is answered in the current language: the Hindi
+   * texts are in Devanagari, which someone typing in Latin letters may not want to read.
+   */
+  #followLanguage(text: string, match: TextMatch | undefined): void {
+    const detection = detectLanguage(text, this.#setup.locales);
+    if (detection === null || detection.reason === 'romanized') return;
+    if (isLikelySameLanguage(detection.locale, this.#locale)) return;
+    const confirmed = match?.type === 'intent' && match.nativeScript && match.locale === resolveLocale(detection.locale);
+    if (detection.confidence < SWITCH_CONFIDENCE && !confirmed) return;
+    this.#switchTo(detection.locale);
+    this.#input({ type: 'language_set' });
+  }
+
+  /** In the language menu, a language typed by name ("தமிழ்", "Hindi", "español") picks it. */
+  #languageNamed(text: string): number | undefined {
+    const tokens = tokenize(text);
+    return indexOf(this.#languages, (locale) => {
+      const english = tokenize(voiceProfile(locale).englishName);
+      const names = [tokenize(t(locale, 'common:languageName')), english, english.slice(-1)];
+      return names.some((name) => name.length > 0 && containsTokens(tokens, name));
+    });
   }
 
   #enqueue(job: Job): void {
-    if (job.texts.length === 0 && job.after.length === 0) return;
+    if (job.segments.length === 0 && job.after.length === 0) return;
     this.#queue.push(job);
     void this.#pump();
   }
@@ -233,7 +284,7 @@ export class LocalSession implements ModelSession {
     this.#pumping = true;
     try {
       for (let job = this.#queue.shift(); job !== undefined && !this.#closed; job = this.#queue.shift()) {
-        if (job.texts.length > 0) await this.#respond(job);
+        if (job.segments.length > 0) await this.#respond(job);
         for (const event of job.after) if (!this.#closed) this.#emit(event);
       }
     } finally {
@@ -252,12 +303,17 @@ export class LocalSession implements ModelSession {
     let samples = 0;
     const tts = this.#setup.tts;
     if (tts !== undefined) {
-      speaking: for (const text of job.texts) {
+      // Every segment is queued for synthesis at once, so a reply in several voices (the language menu) plays as one
+      // stretch of audio, without waiting for the next voice between segments.
+      const audio = job.segments.map((segment) => tts.cached(segment.text, segment.voice) ?? tts.synthesize(segment.text, segment.voice));
+      for (const pending of audio) if (pending instanceof Promise) pending.catch(() => undefined); // awaited below, or abandoned on cancel
+      speaking: for (const [index, segment] of job.segments.entries()) {
         let pcm: Int16Array;
         try {
-          pcm = tts.cached(text, job.voice) ?? (await tts.synthesize(text, job.voice));
+          const ready = audio[index]!;
+          pcm = ready instanceof Int16Array ? ready : await ready; // a cached prompt starts in this very tick
         } catch (error) {
-          this.#setup.log.warn({ err: error, voice: job.voice }, 'local engine: speech synthesis failed');
+          this.#setup.log.warn({ err: error, voice: segment.voice }, 'local engine: speech synthesis failed');
           this.#emit({ type: 'warning', code: 'tts_failed', message: error instanceof Error ? error.message : String(error) });
           status = 'failed';
           break;
@@ -276,7 +332,7 @@ export class LocalSession implements ModelSession {
     if (current.cancelled || this.#closed) status = 'cancelled';
     if (this.#current === current) this.#current = undefined;
     if (this.#closed) return;
-    if (status === 'completed') this.#emit({ type: 'transcript', role: 'assistant', text: job.texts.join(tts ? ' ' : '\n'), itemId });
+    if (status === 'completed') this.#emit({ type: 'transcript', role: 'assistant', text: job.segments.map((segment) => segment.text).join(tts ? ' ' : '\n'), itemId });
     this.#emit({ type: 'response_done', responseId, status, usage: { outputAudioMs: samplesToMs(samples) } });
   }
 
@@ -290,4 +346,25 @@ export class LocalSession implements ModelSession {
       this.#setup.log.error({ err: error, event: event.type }, 'local engine: event handler threw');
     }
   }
+}
+
+/** The recording notice as every language words it, spoken and written; built on first use, after initI18n(). */
+let notices: readonly string[] | undefined;
+
+function isRecordingNotice(text: string): boolean {
+  notices ??= supportedLocales.flatMap((lng) => [t(lng, 'common:recordingNotice'), t(lng, 'common:recordingNotice', { context: 'text' })]);
+  return notices.some((notice) => text.includes(notice));
+}
+
+function containsTokens(tokens: readonly string[], phrase: readonly string[]): boolean {
+  outer: for (let start = 0; start + phrase.length <= tokens.length; start++) {
+    for (let i = 0; i < phrase.length; i++) if (tokens[start + i] !== phrase[i]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+function indexOf<T>(items: readonly T[], test: (item: T) => boolean): number | undefined {
+  const index = items.findIndex(test);
+  return index < 0 ? undefined : index;
 }

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BOOK_APPOINTMENT, CHECK_AVAILABILITY, initialMenuState, MAX_MISSES, menuStep } from './menu.ts';
 import type { MenuAction, MenuInput, MenuState } from './menu.ts';
+import type { Intent } from './keywords.ts';
 
 const SLOTS = {
   slots: [
@@ -37,11 +38,17 @@ function describe(actions: readonly MenuAction[]): string[] {
         return 'END';
       case 'transfer':
         return 'TRANSFER';
+      case 'set_language':
+        return `LANGUAGE ${action.index}`;
+      case 'recording_off':
+        return 'RECORDING OFF';
     }
   });
 }
 
 const digit = (d: string): MenuInput => ({ type: 'digit', digit: d });
+const intent = (name: Intent): MenuInput => ({ type: 'intent', intent: name });
+const notice: MenuInput = { type: 'recording_notice' };
 const result = (output: unknown): MenuInput => ({ type: 'tool_result', callId: '*', output: JSON.stringify(output) });
 const toChoosing: MenuInput[] = [digit('2'), result(SLOTS)];
 const offer = ['booking:offerIntro', 'booking:offerSlot#1', 'booking:offerSlot#2', 'booking:offerSlot#3', 'booking:offerOutro'];
@@ -77,7 +84,57 @@ const rows: Array<{ name: string; inputs: MenuInput[]; expect: string[]; step?: 
   { name: 'speech asks for the keypad', inputs: [{ type: 'speech' }], expect: ['common:noSpeech', ...main] },
   { name: `${MAX_MISSES} misses in a row hand over`, inputs: [{ type: 'speech' }, digit('5'), { type: 'speech' }], expect: ['handoff:noMatch', 'TRANSFER'], step: 'done' },
   { name: 'a good key resets the misses', inputs: [digit('5'), digit('5'), digit('1'), digit('5')], expect: ['menu:invalid', ...main], step: 'main' },
+  // The bot question, answered truthfully wherever it is asked, then back to where the caller was.
+  { name: 'the bot question in the main menu', inputs: [intent('bot')], expect: ['common:botAnswer', ...main], step: 'main' },
+  { name: 'the bot question while choosing', inputs: [...toChoosing, intent('bot')], expect: ['common:botAnswer', ...offer], step: 'choosing' },
+  { name: 'the bot question while a tool is out', inputs: [digit('2'), intent('bot')], expect: ['common:botAnswer'], step: 'checking' },
+  { name: '9 after the bot answer repeats it', inputs: [intent('bot'), digit('9')], expect: ['common:botAnswer', ...main] },
+  // Recording: 8 and the words opt out only after the notice.
+  { name: '8 after the notice opts out', inputs: [notice, digit('8')], expect: ['RECORDING OFF', 'common:recordingOff', ...main], step: 'main' },
+  { name: 'the words after the notice opt out', inputs: [notice, ...toChoosing, intent('noRecord')], expect: ['RECORDING OFF', 'common:recordingOff', ...offer], step: 'choosing' },
+  { name: 'opting out twice confirms without a second opt-out', inputs: [notice, digit('8'), digit('8')], expect: ['common:recordingOff', ...main] },
+  { name: 'opting out while a tool is out', inputs: [notice, digit('2'), intent('noRecord')], expect: ['RECORDING OFF', 'common:recordingOff'], step: 'checking' },
+  { name: '8 without a notice is not an option', inputs: [digit('8')], expect: ['menu:invalid', ...main] },
+  { name: 'the words without a notice are not understood', inputs: [intent('noRecord')], expect: ['menu:invalid', ...main] },
 ];
+
+const languages = ['menu:languageOption#1', 'menu:languageOption#2', 'menu:languageOption#3'];
+const inLanguageMenu = (): MenuState => initialMenuState('t', 'UTC', 3);
+
+/** The language menu, first prompt of a session that offers three languages. */
+const languageRows: Array<{ name: string; inputs: MenuInput[]; expect: string[]; step?: MenuState['step'] }> = [
+  { name: 'the first prompt offers the languages', inputs: [{ type: 'prompt' }], expect: languages, step: 'language' },
+  { name: 'a digit picks a language, then the main menu', inputs: [{ type: 'prompt' }, digit('2')], expect: ['LANGUAGE 1', ...main], step: 'main' },
+  { name: '3 picks the third language, not a person', inputs: [digit('3')], expect: ['LANGUAGE 2', ...main], step: 'main' },
+  { name: 'a digit with no language', inputs: [digit('7')], expect: ['menu:invalid', ...languages], step: 'language' },
+  { name: '9 repeats the languages', inputs: [digit('9')], expect: languages },
+  { name: 'speech asks for the keypad', inputs: [{ type: 'speech' }], expect: ['common:noSpeech', ...languages] },
+  { name: 'a menu word skips the choice', inputs: [intent('hours')], expect: ['menu:hours', 'menu:anythingElse', ...main], step: 'main' },
+  { name: 'the language settled otherwise skips the menu', inputs: [{ type: 'language_set' }, { type: 'prompt' }], expect: main, step: 'main' },
+  { name: 'the bot question in the language menu', inputs: [intent('bot')], expect: ['common:botAnswer', ...languages], step: 'language' },
+  { name: '0 still says goodbye', inputs: [digit('0')], expect: ['common:goodbye', 'END'], step: 'done' },
+];
+
+for (const row of languageRows) {
+  test(`menu: language menu: ${row.name}`, () => {
+    const { state, actions } = run(row.inputs, inLanguageMenu());
+    assert.deepEqual(describe(actions), row.expect);
+    if (row.step) assert.equal(state.step, row.step);
+  });
+}
+
+test('menu: one language, or none, means no language menu', () => {
+  assert.equal(initialMenuState('t', 'UTC', 1).step, 'main');
+  assert.equal(initialMenuState('t').step, 'main');
+  assert.equal(initialMenuState('t', 'UTC', 12).languages, 9); // keys 1..9
+});
+
+test('menu: language options carry their index and the slot offer its count', () => {
+  const { actions } = run([{ type: 'prompt' }], inLanguageMenu());
+  assert.deepEqual(actions.map((a) => (a.type === 'say' ? a.language : undefined)), [0, 1, 2]);
+  const offered = run(toChoosing).actions[0];
+  assert.equal(offered?.type === 'say' ? offered.count : undefined, 3);
+});
 
 for (const row of rows) {
   test(`menu: ${row.name}`, () => {

@@ -21,15 +21,23 @@ export interface SayAction {
   readonly type: 'say';
   readonly key: string;
   readonly digit?: number;
+  /** Picks the plural form ("one time free" / "these times free"). */
+  readonly count?: number;
   /** A moment to say in words ("tomorrow at 10 in the morning"), in the business's time zone. */
   readonly time?: { readonly iso: string; readonly timeZone: string };
+  /** An option of the language menu, by index: said in that language and voice, not the session's. */
+  readonly language?: number;
 }
 
 export type MenuAction =
   | SayAction
   | { readonly type: 'call_tool'; readonly callId: string; readonly name: string; readonly arguments: string }
   | { readonly type: 'end'; readonly reason: string }
-  | { readonly type: 'transfer'; readonly reason: string };
+  | { readonly type: 'transfer'; readonly reason: string }
+  /** The caller chose option `index` of the language menu: everything after this is in that language. */
+  | { readonly type: 'set_language'; readonly index: number }
+  /** The caller opted out of recording after the notice; the conversation stops recording. */
+  | { readonly type: 'recording_off' };
 
 export type MenuInput =
   /** The conversation asked for a response: say where we are. */
@@ -41,9 +49,13 @@ export type MenuInput =
   | { readonly type: 'unrecognized' }
   /** The caller spoke; there is no recogniser to know what they said. */
   | { readonly type: 'speech' }
-  | { readonly type: 'tool_result'; readonly callId: string; readonly output: string };
+  | { readonly type: 'tool_result'; readonly callId: string; readonly output: string }
+  /** The recording notice (with its opt-out: key 8 or the words) was given. */
+  | { readonly type: 'recording_notice' }
+  /** The language was settled another way (the customer wrote in it, the conversation set it): no language menu. */
+  | { readonly type: 'language_set' };
 
-export type MenuStep = 'main' | 'checking' | 'choosing' | 'booking' | 'done';
+export type MenuStep = 'language' | 'main' | 'checking' | 'choosing' | 'booking' | 'done';
 
 export interface MenuState {
   readonly step: MenuStep;
@@ -58,6 +70,11 @@ export interface MenuState {
   /** Call ids are `${callIdPrefix}-${n}`: the prefix is unique per session so idempotency keys never collide. */
   readonly callIdPrefix: string;
   readonly callCount: number;
+  /** Options of the language menu (digits 1..languages); 0 when there is none. */
+  readonly languages: number;
+  /** The recording notice was given, so 8 and "do not record" opt out. */
+  readonly recordingNotice: boolean;
+  readonly recordingOff: boolean;
 }
 
 export interface MenuResult {
@@ -68,12 +85,39 @@ export interface MenuResult {
 const say = (key: string, extra: Omit<SayAction, 'type' | 'key'> = {}): SayAction => ({ type: 'say', key, ...extra });
 const MAIN: readonly SayAction[] = [say('menu:main')];
 
-export function initialMenuState(callIdPrefix: string, timeZone = 'UTC'): MenuState {
-  return { step: 'main', slots: [], timeZone, pendingCallId: undefined, lastPrompt: MAIN, misses: 0, callIdPrefix, callCount: 0 };
+/** The key that opts out of recording once the notice has been given. */
+export const RECORDING_OPT_OUT_KEY = '8';
+
+/** Digits 1..9 choose a language; more options than keys cannot be offered. */
+export const MAX_LANGUAGES = 9;
+
+function languageMenu(languages: number): readonly SayAction[] {
+  return Array.from({ length: languages }, (_, index) => say('menu:languageOption', { digit: index + 1, language: index }));
+}
+
+/**
+ * The state before the first prompt. With two or more `languages` the first prompt is the language menu (each
+ * option in its own language), else the main menu.
+ */
+export function initialMenuState(callIdPrefix: string, timeZone = 'UTC', languages = 0): MenuState {
+  const offered = languages >= 2 ? Math.min(languages, MAX_LANGUAGES) : 0;
+  return {
+    step: offered > 0 ? 'language' : 'main',
+    slots: [],
+    timeZone,
+    pendingCallId: undefined,
+    lastPrompt: offered > 0 ? languageMenu(offered) : MAIN,
+    misses: 0,
+    callIdPrefix,
+    callCount: 0,
+    languages: offered,
+    recordingNotice: false,
+    recordingOff: false,
+  };
 }
 
 /** Keypad meaning of each word choice in the main menu, so digits and words share one path. */
-const INTENT_DIGIT: Readonly<Record<Intent, string>> = { hours: '1', book: '2', human: '3', repeat: '9', goodbye: '0', menu: '*' };
+const INTENT_DIGIT: Readonly<Partial<Record<Intent, string>>> = { hours: '1', book: '2', human: '3', repeat: '9', goodbye: '0', menu: '*' };
 
 /** Slots are chosen with 1..3: 0 (goodbye) and 9 (repeat) keep their meaning while choosing. */
 export const MAX_OFFERED_SLOTS = 3;
@@ -81,11 +125,28 @@ export const MAX_OFFERED_SLOTS = 3;
 export function menuStep(state: MenuState, input: MenuInput): MenuResult {
   if (state.step === 'done') return { state, actions: [] };
   if (input.type === 'tool_result') return onToolResult(state, input.callId, input.output);
+  if (input.type === 'recording_notice') return { state: { ...state, recordingNotice: true }, actions: [] };
+  if (input.type === 'language_set') return { state: state.step === 'language' ? { ...state, step: 'main', lastPrompt: MAIN, misses: 0 } : state, actions: [] };
+
+  const intent = input.type === 'intent' ? input.intent : undefined;
+  const key = input.type === 'digit' ? input.digit : undefined;
+  // In the language menu its digits choose a language, before any other meaning they have.
+  if (state.step === 'language' && key !== undefined && /^[1-9]$/u.test(key) && Number(key) <= state.languages) {
+    return { state: { ...state, step: 'main', lastPrompt: MAIN, misses: 0 }, actions: [{ type: 'set_language', index: Number(key) - 1 }, ...MAIN] };
+  }
+  if (intent === 'noRecord' || (key === RECORDING_OPT_OUT_KEY && state.recordingNotice)) {
+    // Without a notice there is no recording to stop: the words are just not a menu choice.
+    if (state.recordingNotice) return optOut(state);
+    return menuStep(state, { type: 'unrecognized' });
+  }
+  // The question is answered truthfully wherever the customer asks it, then the menu carries on where it was.
+  if (intent === 'bot') {
+    const again = here(state);
+    return { state: again.length > 0 ? { ...state, lastPrompt: [say('common:botAnswer'), ...again] } : state, actions: [say('common:botAnswer'), ...again] };
+  }
 
   // Asking for a person and saying goodbye work everywhere, even while a tool call is out. While choosing, the
   // key 3 picks the third slot, so only the word asks for a person there.
-  const intent = input.type === 'intent' ? input.intent : undefined;
-  const key = input.type === 'digit' ? input.digit : undefined;
   if (intent === 'human' || (key === '3' && state.step !== 'choosing')) {
     return { state: { ...state, step: 'done' }, actions: [say('handoff:connecting'), { type: 'transfer', reason: 'caller asked for a person' }] };
   }
@@ -98,10 +159,52 @@ export function menuStep(state: MenuState, input: MenuInput): MenuResult {
     case 'booking':
       // The tool's answer will speak; anything else now only earns a short holding line.
       return { state, actions: input.type === 'prompt' ? [] : [say('common:oneMoment')] };
+    case 'language':
+      return onLanguage(state, input, intent);
     case 'main':
       return onMain(state, input, intent === undefined ? key : INTENT_DIGIT[intent]);
     case 'choosing':
       return onChoosing(state, input);
+  }
+}
+
+/** What to say again after an aside (the bot question, the recording opt-out): where the caller is now. */
+function here(state: MenuState): readonly SayAction[] {
+  switch (state.step) {
+    case 'language':
+      return languageMenu(state.languages);
+    case 'main':
+      return MAIN;
+    case 'choosing':
+      return offer(state, state.slots);
+    default:
+      return []; // a tool call is out: its answer speaks next
+  }
+}
+
+function optOut(state: MenuState): MenuResult {
+  const again = here(state);
+  const confirm = [say('common:recordingOff'), ...again];
+  // Asked twice: confirm again, but the conversation has already stopped recording.
+  const actions: MenuAction[] = state.recordingOff ? confirm : [{ type: 'recording_off' }, ...confirm];
+  return { state: { ...state, recordingOff: true, ...(again.length > 0 ? { lastPrompt: again, misses: 0 } : {}) }, actions };
+}
+
+function onLanguage(state: MenuState, input: MenuInput, intent: Intent | undefined): MenuResult {
+  const options = languageMenu(state.languages);
+  // A menu word ("book", "समय") skips the choice: the customer has already shown which language they use.
+  if (intent !== undefined && intent !== 'repeat') return menuStep({ ...state, step: 'main', lastPrompt: MAIN, misses: 0 }, input);
+  switch (input.type) {
+    case 'prompt':
+    case 'intent': // repeat
+      return speak(state, options);
+    case 'speech':
+      return miss(state, say('common:noSpeech'), options);
+    case 'digit':
+      if (input.digit === '9' || input.digit === '*') return speak(state, options);
+      return miss(state, say('menu:invalid'), options);
+    default:
+      return miss(state, say('menu:invalid'), options);
   }
 }
 
@@ -146,7 +249,7 @@ function onMain(state: MenuState, input: MenuInput, digit: string | undefined): 
 
 function offer(state: MenuState, slots: readonly Slot[]): readonly SayAction[] {
   return [
-    say('booking:offerIntro'),
+    say('booking:offerIntro', { count: slots.length }),
     ...slots.map((slot, index) => say('booking:offerSlot', { digit: index + 1, time: { iso: slot.start, timeZone: state.timeZone } })),
     say('booking:offerOutro'),
   ];

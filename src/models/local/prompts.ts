@@ -1,5 +1,6 @@
 // Renders the menu's say actions as words in the caller's language: spoken wording for voice, the `_text` variant
-// for chat, and moments as a person says them ("tomorrow at 10 in the morning", "कल सुबह 10 बजे").
+// for chat, options of the language menu each in its own language, and moments as a person says them ("tomorrow
+// at 10 in the morning", "कल सुबह 10 बजे", "amanhã às 10h").
 import { resolveLocale, t } from '../../i18n/i18n.ts';
 import type { SayAction } from './menu.ts';
 
@@ -11,40 +12,76 @@ export interface PromptContext {
   readonly business: string;
   /** Now, in epoch milliseconds: "today" and "tomorrow" depend on it. */
   readonly now: number;
+  /** The language menu's options, in digit order (SayAction.language indexes it). */
+  readonly languages?: readonly string[];
+}
+
+/** The locale an action is said in: its own for an option of the language menu, else the session's. */
+export function promptLocale(action: SayAction, context: Pick<PromptContext, 'locale' | 'languages'>): string {
+  return action.language === undefined ? context.locale : (context.languages?.[action.language] ?? context.locale);
 }
 
 export function renderPrompt(action: SayAction, context: PromptContext): string {
+  const locale = promptLocale(action, context);
   const vars: Record<string, unknown> = { business: context.business };
   if (action.digit !== undefined) vars['digit'] = action.digit;
-  if (action.time !== undefined) vars['when'] = sayMoment(action.time.iso, action.time.timeZone, context);
+  if (action.count !== undefined) vars['count'] = action.count;
+  if (action.language !== undefined) vars['language'] = t(locale, 'common:languageName');
+  if (action.time !== undefined) vars['when'] = sayMoment(action.time.iso, action.time.timeZone, { ...context, locale });
   if (context.text) vars['context'] = 'text'; // i18next falls back to the plain key when no `_text` variant exists
-  return t(context.locale, action.key, vars);
-}
-
-/** The texts of one response, one per prompt (the session speaks them one by one and joins the transcript). */
-export function renderPrompts(actions: readonly SayAction[], context: PromptContext): string[] {
-  return actions.map((action) => renderPrompt(action, context));
+  return t(locale, action.key, vars);
 }
 
 const DAY_MS = 86_400_000;
 const MAX_WEEKDAY_ONLY_DAYS = 6;
 
-/** The locale Intl formats with: the caller's own tag when its language is the one the texts are in. */
+/**
+ * The locale Intl formats with: the caller's own tag when its language is the one the texts are in (es-MX formats
+ * as Mexico does), always with Latin digits, which the menu's keys use too (Marathi and Bengali default to their own).
+ */
 function formatLocale(locale: string): string {
   const served = resolveLocale(locale);
+  let tag: string = served;
   try {
-    const tag = Intl.getCanonicalLocales(locale)[0];
-    if (tag !== undefined && tag.toLowerCase().split('-')[0] === served) return tag;
+    const own = new Intl.Locale(Intl.getCanonicalLocales(locale)[0] ?? served);
+    if (own.language === new Intl.Locale(served).language) tag = own.baseName;
   } catch {
     // not a BCP 47 tag: use the language the texts are in
   }
-  return served;
+  return new Intl.Locale(tag, { numberingSystem: 'latn' }).toString();
 }
 
 function calendarDay(epochMs: number, timeZone: string): number {
   // en-CA formats as YYYY-MM-DD; the day number only serves to count days between two dates.
   const ymd = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(epochMs);
   return Date.UTC(Number(ymd.slice(0, 4)), Number(ymd.slice(5, 7)) - 1, Number(ymd.slice(8, 10))) / DAY_MS;
+}
+
+/** Languages that write and read hours as "10h", "14h30" ("dez horas", "catorze e trinta") on a 24-hour clock. */
+const H_CLOCK_LANGUAGES = new Set(['pt']);
+
+/**
+ * The clock time in parts the locale's `booking:when` template orders itself: `clock` ("10", "2:30", "14h30"),
+ * `period` ("in the morning", "सुबह", "" on a 24-hour clock) and the hour as `count`, which picks the plural form
+ * (Spanish "a la 1" but "a las 10", Portuguese "à 1h" but "às 10h").
+ */
+function clockParts(at: number, timeZone: string, locale: string): { clock: string; period: string; count: number } {
+  // dayPeriod 'long' reads as people speak: "10 in the morning", "सुबह 10"; minutes only when there are some.
+  const minutes = Number(new Intl.DateTimeFormat('en', { timeZone, minute: 'numeric' }).format(at));
+  const parts = new Intl.DateTimeFormat(locale, {
+    timeZone,
+    hour: 'numeric',
+    ...(minutes === 0 ? {} : { minute: '2-digit' }),
+    dayPeriod: 'long',
+  }).formatToParts(at);
+  const value = (type: Intl.DateTimeFormatPartTypes): string => parts.find((part) => part.type === type)?.value ?? '';
+  const hour = value('hour');
+  const minute = value('minute');
+  const period = value('dayPeriod');
+  let clock: string;
+  if (period === '' && H_CLOCK_LANGUAGES.has(new Intl.Locale(locale).language)) clock = `${hour}h${minute}`;
+  else clock = minute === '' ? hour : `${hour}:${minute}`;
+  return { clock, period, count: Number(hour) };
 }
 
 /** A slot's start in words: relative day (today, tomorrow), weekday within a week, else weekday and date. */
@@ -61,13 +98,8 @@ export function sayMoment(iso: string, timeZone: string, context: Pick<PromptCon
   } else {
     day = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long' }).format(at);
   }
-  // dayPeriod 'long' reads as people speak: "10 in the morning", "सुबह 10"; minutes only when there are some.
-  const minutes = new Intl.DateTimeFormat('en', { timeZone, minute: 'numeric' }).format(at);
-  const time = new Intl.DateTimeFormat(locale, {
-    timeZone,
-    hour: 'numeric',
-    ...(Number(minutes) === 0 ? {} : { minute: '2-digit' }),
-    dayPeriod: 'long',
-  }).format(at);
-  return t(context.locale, 'booking:when', { day, time });
+  // A template may leave a part empty ("às 10h " on a 24-hour clock has no period): no double or trailing spaces.
+  return t(context.locale, 'booking:when', { day, ...clockParts(at, timeZone, locale) })
+    .replace(/\s+/gu, ' ')
+    .trim();
 }

@@ -1,0 +1,87 @@
+// Tool calls in a conversation, through the ConversationManager with a scripted model and a fake channel connection:
+// a tool runs once with an idempotency key and the model gets its result, invalid arguments come back as an error
+// the model can correct, and a tool past its timeout neither blocks the caller's audio nor the answer.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { z } from 'zod';
+import { defineTool, type ToolContext, type ToolSpec } from '../core/tool.ts';
+import { initI18n } from '../i18n/i18n.ts';
+import { closeStores, connect, endedRecord, setup, sleep, transcript } from './conversation-test-kit.ts';
+
+before(() => initI18n());
+after(closeStores);
+
+describe('tool calls', () => {
+  const slotsInput = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD') });
+
+  function slotsTool(runs: ToolContext[]): ToolSpec {
+    return defineTool('check_slots', 'Lists free slots on a date.', slotsInput, async (input, context) => {
+      runs.push(context);
+      return { date: input.date, slots: ['10:00', '11:00'] };
+    }) as ToolSpec;
+  }
+
+  test('valid arguments: the tool runs once with the idempotency key conversationId:callId and the model gets its JSON', async () => {
+    const runs: ToolContext[] = [];
+    const h = setup({ tools: [slotsTool(runs)] });
+    const { connection, session } = await connect(h);
+    const id = connection.info.conversationId;
+    session.emit({ type: 'tool_call', callId: 'call-7', name: 'check_slots', arguments: '{"date":"2026-11-25"}' });
+    await session.waitForCall('sendToolResult');
+    assert.equal(runs.length, 1);
+    assert.equal(runs[0]!.idempotencyKey, `${id}:call-7`);
+    assert.equal(runs[0]!.conversationId, id);
+    assert.deepEqual(session.callsOf('sendToolResult'), [
+      { method: 'sendToolResult', callId: 'call-7', output: '{"date":"2026-11-25","slots":["10:00","11:00"]}' },
+    ]);
+    connection.hangUp();
+    await endedRecord(h, id);
+    const kinds = (await transcript(h, id)).map((entry) => entry.kind);
+    assert.deepEqual(kinds, ['disclosure', 'tool_call', 'tool_result', 'event']);
+  });
+
+  test('invalid arguments: the model gets an error it can correct, and the tool does not run', async () => {
+    const runs: ToolContext[] = [];
+    const h = setup({ tools: [slotsTool(runs)] });
+    const { connection, session } = await connect(h);
+    session.emit({ type: 'tool_call', callId: 'call-8', name: 'check_slots', arguments: '{"date":"next Tuesday"}' });
+    await session.waitForCall('sendToolResult');
+    const [result] = session.callsOf('sendToolResult');
+    assert.equal(result?.callId, 'call-8');
+    const output = JSON.parse(result!.output) as { error: string; issues: Array<{ path: string; message: string }> };
+    assert.equal(output.error, 'invalid_arguments');
+    assert.deepEqual(output.issues, [{ path: 'date', message: 'a date as YYYY-MM-DD' }]);
+    assert.equal(runs.length, 0);
+    connection.hangUp();
+    await endedRecord(h, connection.info.conversationId);
+  });
+
+  test('a tool past its timeout gives the model a timeout, and caller audio keeps flowing meanwhile', async () => {
+    let signal: AbortSignal | undefined;
+    const slow = defineTool(
+      'slow_lookup',
+      'Never answers in time.',
+      z.object({}),
+      (_input, context) => {
+        signal = context.signal;
+        return new Promise(() => undefined);
+      },
+      { timeoutMs: 200 },
+    ) as ToolSpec;
+    const h = setup({ tools: [slow] });
+    const { connection, session } = await connect(h);
+    session.emit({ type: 'tool_call', callId: 'call-9', name: 'slow_lookup', arguments: '{}' });
+    await sleep(20);
+    const before = session.count('sendAudio');
+    connection.pushAudio(10);
+    assert.equal(session.count('sendAudio'), before + 10, 'the caller is still heard while the tool runs');
+    assert.equal(session.count('sendToolResult'), 0);
+
+    await session.waitForCall('sendToolResult');
+    const output = JSON.parse(session.callsOf('sendToolResult')[0]!.output) as { error: string };
+    assert.equal(output.error, 'timeout');
+    assert.equal(signal?.aborted, true, 'the tool was told to give up');
+    connection.hangUp();
+    await endedRecord(h, connection.info.conversationId);
+  });
+});
