@@ -164,6 +164,11 @@ export class ConversationManager {
     this.prewarmed.delete(conversationId);
     clearTimeout(prewarmed.timer);
     prewarmed.session.then((session) => session.close()).catch(() => undefined);
+    // A webhook whose stream never came: the record would otherwise say 'prepared' for good.
+    void this.records.get(conversationId).then(
+      (record) => (record?.status === 'prepared' ? this.records.update(conversationId, { status: 'ended', endedAt: Date.now(), endReason: 'stream_never_connected' }) : undefined),
+      () => undefined,
+    );
   }
 }
 

@@ -39,6 +39,7 @@ export class ModelLink {
   private rotating = false;
   private closed = false;
   private rotationTimer: NodeJS.Timeout | undefined;
+  private wakeFromBackoff: (() => void) | undefined;
 
   constructor(private readonly deps: ModelLinkDeps) {
     this.model = deps.primary;
@@ -62,7 +63,7 @@ export class ModelLink {
     } catch (error) {
       const failure = failureOf(error);
       this.deps.log.warn({ model: this.model.name, code: failure.code, reason: failure.message }, 'model session could not be opened');
-      if (!failure.fallback && (await this.retry())) return { fallbackReason: null };
+      if (failure.retryable && !failure.fallback && (await this.retry())) return { fallbackReason: null };
       if (await this.fallBack()) return { fallbackReason: failure.code };
       throw new ModelUnavailableError(failure);
     }
@@ -71,6 +72,7 @@ export class ModelLink {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.rotationTimer);
+    this.wakeFromBackoff?.();
     const session = this.current;
     this.current = null;
     await session?.close();
@@ -122,7 +124,7 @@ export class ModelLink {
     clearTimeout(this.rotationTimer);
     this.deps.log.warn({ model: this.model.name, code: failure.code, reason: failure.message }, 'model session lost');
     try {
-      if (!failure.fallback && this.model !== this.deps.fallback && (await this.retry())) {
+      if (failure.retryable && !failure.fallback && this.model !== this.deps.fallback && (await this.retry())) {
         this.deps.onSwitched(failure.code === 'session_expired' ? 'rotated' : 'reconnected', failure.code, interrupted);
       } else if (await this.fallBack()) {
         this.deps.onSwitched('fallback', failure.code, interrupted);
@@ -134,10 +136,23 @@ export class ModelLink {
     }
   }
 
+  /** Waits `ms`, or less when the link is closed meanwhile. */
+  private backoff(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakeFromBackoff = undefined;
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakeFromBackoff = wake;
+    });
+  }
+
   /** Reopens on the same model with backoff; false when every attempt failed or the provider refused us. */
   private async retry(): Promise<boolean> {
     for (const delayMs of this.deps.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS) {
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await this.backoff(delayMs);
       if (this.closed) return false;
       try {
         return this.install(await this.deps.open(this.model));

@@ -1,6 +1,7 @@
 // Renders the menu's say actions as words in the caller's language: spoken wording for voice, the `_text` variant
 // for chat, options of the language menu each in its own language, and moments as a person says them ("tomorrow
 // at 10 in the morning", "कल सुबह 10 बजे", "amanhã às 10h").
+import { formatTime } from '../../i18n/format.ts';
 import { resolveLocale, t } from '../../i18n/i18n.ts';
 import type { SayAction } from './menu.ts';
 
@@ -57,7 +58,7 @@ function calendarDay(epochMs: number, timeZone: string): number {
   return Date.UTC(Number(ymd.slice(0, 4)), Number(ymd.slice(5, 7)) - 1, Number(ymd.slice(8, 10))) / DAY_MS;
 }
 
-/** Languages that write and read hours as "10h", "14h30" ("dez horas", "catorze e trinta") on a 24-hour clock. */
+/** Languages that write hours as "10h", "14h30" on a 24-hour clock, and say them "dez horas", "catorze horas e trinta". */
 const H_CLOCK_LANGUAGES = new Set(['pt']);
 
 /**
@@ -65,7 +66,7 @@ const H_CLOCK_LANGUAGES = new Set(['pt']);
  * `period` ("in the morning", "सुबह", "" on a 24-hour clock) and the hour as `count`, which picks the plural form
  * (Spanish "a la 1" but "a las 10", Portuguese "à 1h" but "às 10h").
  */
-function clockParts(at: number, timeZone: string, locale: string): { clock: string; period: string; count: number } {
+function clockParts(at: number, timeZone: string, locale: string, textLocale: string, spoken: boolean): { clock: string; period: string; count: number } {
   // dayPeriod 'long' reads as people speak: "10 in the morning", "सुबह 10"; minutes only when there are some.
   const minutes = Number(new Intl.DateTimeFormat('en', { timeZone, minute: 'numeric' }).format(at));
   const parts = new Intl.DateTimeFormat(locale, {
@@ -79,13 +80,16 @@ function clockParts(at: number, timeZone: string, locale: string): { clock: stri
   const minute = value('minute');
   const period = value('dayPeriod');
   let clock: string;
-  if (period === '' && H_CLOCK_LANGUAGES.has(new Intl.Locale(locale).language)) clock = `${hour}h${minute}`;
-  else clock = minute === '' ? hour : `${hour}:${minute}`;
+  if (period === '' && H_CLOCK_LANGUAGES.has(new Intl.Locale(locale).language)) {
+    // Written "14h30"; spoken in words, since speech synthesis reads the h as a letter ("catorze agá trinta").
+    if (!spoken) clock = `${hour}h${minute}`;
+    else clock = formatTime(new Date(at), textLocale, { style: 'speech', timeZone });
+  } else clock = minute === '' ? hour : `${hour}:${minute}`;
   return { clock, period, count: Number(hour) };
 }
 
 /** A slot's start in words: relative day (today, tomorrow), weekday within a week, else weekday and date. */
-export function sayMoment(iso: string, timeZone: string, context: Pick<PromptContext, 'locale' | 'now'>): string {
+export function sayMoment(iso: string, timeZone: string, context: Pick<PromptContext, 'locale' | 'now'> & { readonly text?: boolean }): string {
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return iso;
   const locale = formatLocale(context.locale);
@@ -99,7 +103,7 @@ export function sayMoment(iso: string, timeZone: string, context: Pick<PromptCon
     day = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long' }).format(at);
   }
   // A template may leave a part empty ("às 10h " on a 24-hour clock has no period): no double or trailing spaces.
-  return t(context.locale, 'booking:when', { day, ...clockParts(at, timeZone, locale) })
+  return t(context.locale, 'booking:when', { day, ...clockParts(at, timeZone, locale, context.locale, !context.text) })
     .replace(/\s+/gu, ' ')
     .trim();
 }
