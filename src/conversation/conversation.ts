@@ -1,60 +1,20 @@
 // One conversation: joins one channel connection and one model session. It owns the lifecycle: the AI disclosure
 // first, barge-in (clear, truncate at what was heard, drop late audio), tool calls, transcripts in the store, a
 // maximum duration, and a clean end that releases every timer and socket.
-import type { Connection, InboundEvent, Logger } from '../core/channel.ts';
-import type { ModelEvent, ModelSession, RealtimeModel } from '../core/model.ts';
-import type { Store } from '../core/store.ts';
+import type { InboundEvent, Logger } from '../core/channel.ts';
+import type { ModelEvent, ModelSession } from '../core/model.ts';
 import type { ToolSpec } from '../core/tool.ts';
-import type { Agent } from '../agent/agent.ts';
 import { runTool } from '../agent/tool-runner.ts';
-import type { GatewayMetrics } from '../analytics/metrics.ts';
 import { describeError } from '../errors.ts';
 import { SpeechDetector } from '../audio/vad.ts';
 import { languageForReply } from '../i18n/detect.ts';
-import { ComplianceDuties, type ConversationCompliance } from './compliance-duties.ts';
+import { ComplianceDuties } from './compliance-duties.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import { ModelLink, type SwitchKind } from './model-link.ts';
 import { Playout } from './playout.ts';
-import type { ConversationRecords, TranscriptEntry } from './records.ts';
+import type { TranscriptEntry } from './records.ts';
 
-export interface ConversationSettings {
-  readonly businessName: string;
-  readonly maxDurationMs: number;
-  /** Where phone calls go when the customer asks for a person. */
-  readonly transferNumber?: string;
-  /** Longest wait for queued audio to finish before ending or transferring. */
-  readonly playoutWaitMs?: number;
-  /** Rotate cloud model sessions at this age (provider caps). */
-  readonly maxModelSessionMs?: number;
-  /** Delays between model reconnect attempts. */
-  readonly modelRetryDelaysMs?: readonly number[];
-}
-
-export type { ConversationCompliance } from './compliance-duties.ts';
-
-export interface ConversationDeps {
-  readonly connection: Connection;
-  readonly model: RealtimeModel;
-  /** The local engine, when `model` is a cloud provider. */
-  readonly fallbackModel?: RealtimeModel;
-  /** A session the webhook already opened on `model`. */
-  readonly prewarmed?: Promise<ModelSession>;
-  /** Opens a session with the agent's instructions and tools and the history the store holds. */
-  readonly openSession: (model: RealtimeModel, locale: string) => Promise<ModelSession>;
-  readonly locale: string;
-  readonly agent: Agent;
-  readonly records: ConversationRecords;
-  readonly store: Store;
-  readonly log: Logger;
-  readonly metrics: GatewayMetrics;
-  readonly settings: ConversationSettings;
-  readonly translate: (locale: string, key: string, vars?: Record<string, unknown>) => string;
-  readonly onEnded: (conversation: Conversation) => void;
-  readonly compliance?: ConversationCompliance;
-  /** The languages the business serves: the conversation follows the customer among these. */
-  readonly enabledLocales?: readonly string[];
-  /** Removes personal identifiers from typed text before it reaches a cloud model (REDACT_MODEL_INPUT). */
-  readonly redactModelInput?: (text: string, locale: string) => string;
-}
+export type { ConversationCompliance, ConversationDeps, ConversationSettings } from './conversation-deps.ts';
 
 export class Conversation {
   readonly id: string;
@@ -341,9 +301,12 @@ export class Conversation {
     else if (kind === 'rotated') metrics.modelRotations.labels(provider).inc();
     else metrics.modelReconnects.labels(provider, reason).inc();
     this.record({ role: 'system', kind: 'event', text: `model ${kind}: ${reason}` });
-    this.writes = this.writes.then(async () => {
-      await records.update(this.id, { model: this.link.modelName, ...(kind === 'fallback' ? { fallbackReason: reason } : {}) });
-    });
+    this.writes = this.writes
+      .then(() => records.update(this.id, { model: this.link.modelName, ...(kind === 'fallback' ? { fallbackReason: reason } : {}) }))
+      .then(
+        () => undefined,
+        (error: unknown) => this.log.error({ err: describeError(error) }, 'conversation record update failed'),
+      );
   }
 
   /** Tells the customer, in their language, that the simpler assistant is taking over. */

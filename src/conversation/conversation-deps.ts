@@ -1,0 +1,49 @@
+// What a conversation is given: its connection, the models, the agent, the store and the business's settings.
+import type { Connection, Logger } from '../core/channel.ts';
+import type { ModelSession, RealtimeModel } from '../core/model.ts';
+import type { Store } from '../core/store.ts';
+import type { Agent } from '../agent/agent.ts';
+import type { GatewayMetrics } from '../analytics/metrics.ts';
+import type { ConversationCompliance } from './compliance-duties.ts';
+import type { Conversation } from './conversation.ts';
+import type { ConversationRecords } from './records.ts';
+
+export type { ConversationCompliance } from './compliance-duties.ts';
+
+export interface ConversationSettings {
+  readonly businessName: string;
+  readonly maxDurationMs: number;
+  /** Where phone calls go when the customer asks for a person. */
+  readonly transferNumber?: string;
+  /** Longest wait for queued audio to finish before ending or transferring. */
+  readonly playoutWaitMs?: number;
+  /** Rotate cloud model sessions at this age (provider caps). */
+  readonly maxModelSessionMs?: number;
+  /** Delays between model reconnect attempts. */
+  readonly modelRetryDelaysMs?: readonly number[];
+}
+
+export interface ConversationDeps {
+  readonly connection: Connection;
+  readonly model: RealtimeModel;
+  /** The local engine, when `model` is a cloud provider. */
+  readonly fallbackModel?: RealtimeModel;
+  /** A session the webhook already opened on `model`. */
+  readonly prewarmed?: Promise<ModelSession>;
+  /** Opens a session with the agent's instructions and tools and the history the store holds. */
+  readonly openSession: (model: RealtimeModel, locale: string) => Promise<ModelSession>;
+  readonly locale: string;
+  readonly agent: Agent;
+  readonly records: ConversationRecords;
+  readonly store: Store;
+  readonly log: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly settings: ConversationSettings;
+  readonly translate: (locale: string, key: string, vars?: Record<string, unknown>) => string;
+  readonly onEnded: (conversation: Conversation) => void;
+  readonly compliance?: ConversationCompliance;
+  /** The languages the business serves: the conversation follows the customer among these. */
+  readonly enabledLocales?: readonly string[];
+  /** Removes personal identifiers from typed text before it reaches a cloud model (REDACT_MODEL_INPUT). */
+  readonly redactModelInput?: (text: string, locale: string) => string;
+}
