@@ -3,6 +3,7 @@
 // production; nothing here survives a restart or is shared between instances.
 import type { Lease, SetOptions, Store, StreamEvent } from '../core/store.ts';
 import { GatewayError } from '../errors.ts';
+import { checkCount, checkFields, checkIndex, checkMaxLength, checkTime, checkTtl, parseEventId, wrongType } from './store-arguments.ts';
 
 type Entry =
   | { readonly type: 'string'; readonly value: string; expiresAt: number }
@@ -126,7 +127,7 @@ export class MemoryStore implements Store {
 
   async appendEvent(stream: string, fields: Readonly<Record<string, string>>, options: { readonly maxLength?: number } = {}): Promise<string> {
     this.#open();
-    const copy = checkFields(fields);
+    const copy = Object.fromEntries(checkFields(fields));
     const maxLength = options.maxLength === undefined ? undefined : checkMaxLength(options.maxLength);
     let entry = this.#live(stream);
     if (entry && entry.type !== 'stream') throw wrongType('appendEvent', 'a stream');
@@ -269,55 +270,6 @@ export class MemoryStore implements Store {
   }
 }
 
-// The checks below match what Redis accepts, so a bad argument fails the same way on both stores instead of only in
-// production (Redis rejects PX 0; LTRIM with a maxLength of 0 would silently keep the whole list).
-
-function checkTtl(ttlMs: number): number {
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be a positive number of milliseconds, got ${ttlMs}`);
-  return Math.ceil(ttlMs);
-}
-
-function checkMaxLength(maxLength: number): number {
-  if (!Number.isInteger(maxLength) || maxLength < 1) throw new RangeError(`maxLength must be a whole number of at least 1, got ${maxLength}`);
-  return maxLength;
-}
-
-function checkCount(count: number): number {
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be a whole number of at least 1, got ${count}`);
-  return count;
-}
-
-function checkTime(timeMs: number): number {
-  if (!Number.isInteger(timeMs) || timeMs < 0) throw new RangeError(`timeMs must be a whole number of milliseconds since 1970, got ${timeMs}`);
-  return timeMs;
-}
-
-function checkFields(fields: Readonly<Record<string, string>>): Record<string, string> {
-  const entries = Object.entries(fields);
-  // XADD needs at least one field; an empty event would fail only on Redis.
-  if (entries.length === 0) throw new RangeError('an event needs at least one field');
-  for (const [name, value] of entries) {
-    if (typeof value !== 'string') throw new TypeError(`event field ${JSON.stringify(name)} must be a string, got ${typeof value}`);
-  }
-  return Object.fromEntries(entries);
-}
-
-/** `<ms>-<seq>` as Redis prints stream ids; anything else is refused as Redis would. */
-function parseEventId(id: string): [number, number] {
-  const match = /^(\d{1,16})-(\d{1,16})$/.exec(id);
-  if (!match) throw new RangeError(`a stream event id looks like 1735689600000-0, got ${JSON.stringify(id)}`);
-  return [Number(match[1]), Number(match[2])];
-}
-
 function compareIds(a: readonly [number, number], b: readonly [number, number]): number {
   return a[0] - b[0] || a[1] - b[1];
-}
-
-function checkIndex(index: number): void {
-  if (!Number.isInteger(index)) throw new RangeError(`range indexes must be whole numbers, got ${index}`);
-}
-
-function wrongType(operation: string, expected: string): Error {
-  // The key is left out on purpose: keys can carry phone numbers, and this message may be logged.
-  return new TypeError(`store.${operation}: the key holds another kind of value, expected ${expected}`);
 }

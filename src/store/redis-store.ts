@@ -13,6 +13,7 @@ import type { Logger } from '../core/channel.ts';
 import type { Lease, SetOptions, Store, StreamEvent } from '../core/store.ts';
 import { describeError, GatewayError } from '../errors.ts';
 import { silentLogger } from '../log.ts';
+import { checkCount, checkFields, checkIndex, checkMaxLength, checkTime, checkTtl, parseEventId, wrongType } from './store-arguments.ts';
 
 export interface RedisStoreOptions {
   /** redis:// or rediss:// URL, credentials included. */
@@ -155,7 +156,8 @@ export class RedisStore implements Store {
   }
 
   async appendEvent(stream: string, fields: Readonly<Record<string, string>>, options: { readonly maxLength?: number } = {}): Promise<string> {
-    const flat = checkFields(fields);
+    // name value name value, as XADD wants them.
+    const flat = checkFields(fields).flat();
     const maxLength = options.maxLength === undefined ? undefined : checkMaxLength(options.maxLength);
     const k = this.#key(stream);
     // Approximate trimming (~) only drops whole radix-tree nodes, which keeps XADD O(1); exact MAXLEN would not.
@@ -169,7 +171,7 @@ export class RedisStore implements Store {
   }
 
   async readEvents(stream: string, options: { readonly after?: string; readonly count?: number } = {}): Promise<StreamEvent[]> {
-    if (options.after !== undefined) checkEventId(options.after);
+    if (options.after !== undefined) parseEventId(options.after);
     const count = options.count === undefined ? undefined : checkCount(options.count);
     const k = this.#key(stream);
     // "(" makes the start exclusive (Redis 6.2+), so a page starts right after the previous page's last id.
@@ -297,10 +299,8 @@ export class RedisStore implements Store {
 
   #wrap(operation: string, error: unknown, expected?: string): Error {
     const message = describeError(error);
-    // Same wording as MemoryStore; the key is left out because keys can carry phone numbers.
-    if (expected && message.startsWith('WRONGTYPE')) {
-      return new TypeError(`store.${operation}: the key holds another kind of value, expected ${expected}`);
-    }
+    // The same error as MemoryStore's.
+    if (expected && message.startsWith('WRONGTYPE')) return wrongType(operation, expected);
     // A reply error (OOM, NOPERM, a script error) is Redis refusing; anything else is the connection, and may pass.
     const refused = error instanceof Error && error.name === 'ReplyError';
     return new GatewayError(refused ? 'store_error' : 'store_unavailable', `RedisStore.${operation} failed (${this.location}): ${this.#reason(error)}`, {
@@ -354,45 +354,4 @@ function maskPassword(url: string): string {
   } catch {
     return '(unparseable Redis URL)';
   }
-}
-
-// Same argument checks as memory-store.ts, so a bad argument fails alike on both stores (Redis itself would reject
-// PX 0 with a cryptic message, and LTRIM with a maxLength of 0 would silently keep the whole list).
-
-function checkTtl(ttlMs: number): number {
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be a positive number of milliseconds, got ${ttlMs}`);
-  return Math.ceil(ttlMs);
-}
-
-function checkMaxLength(maxLength: number): number {
-  if (!Number.isInteger(maxLength) || maxLength < 1) throw new RangeError(`maxLength must be a whole number of at least 1, got ${maxLength}`);
-  return maxLength;
-}
-
-function checkCount(count: number): number {
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be a whole number of at least 1, got ${count}`);
-  return count;
-}
-
-function checkTime(timeMs: number): number {
-  if (!Number.isInteger(timeMs) || timeMs < 0) throw new RangeError(`timeMs must be a whole number of milliseconds since 1970, got ${timeMs}`);
-  return timeMs;
-}
-
-/** The fields as XADD wants them, name value name value; refused like MemoryStore refuses them. */
-function checkFields(fields: Readonly<Record<string, string>>): string[] {
-  const entries = Object.entries(fields);
-  if (entries.length === 0) throw new RangeError('an event needs at least one field');
-  for (const [name, value] of entries) {
-    if (typeof value !== 'string') throw new TypeError(`event field ${JSON.stringify(name)} must be a string, got ${typeof value}`);
-  }
-  return entries.flat();
-}
-
-function checkEventId(id: string): void {
-  if (!/^\d{1,16}-\d{1,16}$/.test(id)) throw new RangeError(`a stream event id looks like 1735689600000-0, got ${JSON.stringify(id)}`);
-}
-
-function checkIndex(index: number): void {
-  if (!Number.isInteger(index)) throw new RangeError(`range indexes must be whole numbers, got ${index}`);
 }

@@ -6,6 +6,7 @@
 import { WebSocket } from 'ws';
 import { ModelUnavailableError } from '../../core/model.ts';
 import type { ModelFailure } from '../../core/model.ts';
+import { readRefusal } from '../refused-upgrade.ts';
 import { connectTimeout, failureFromClose, failureFromError, failureFromStatus } from './failures.ts';
 import { frameText } from './server-messages.ts';
 
@@ -37,9 +38,6 @@ export function liveUrl(base: string, apiKey: string): string {
   url.searchParams.set('key', apiKey);
   return url.toString();
 }
-
-/** Longest refusal body read; Google's JSON errors are a few hundred bytes. */
-const MAX_REFUSAL_BODY = 4096;
 
 export function openLive(params: OpenParams): Promise<LiveLink> {
   return new Promise<LiveLink>((resolve, reject) => {
@@ -74,17 +72,10 @@ export function openLive(params: OpenParams): Promise<LiveLink> {
     };
 
     socket.once('unexpected-response', (request, response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        if (body.length < MAX_REFUSAL_BODY) body += chunk;
-      });
-      const finish = (): void => {
-        fail(failureFromStatus(response.statusCode ?? 0, refusalDetail(body)));
+      readRefusal(response, (status, body) => {
+        fail(failureFromStatus(status, refusalDetail(body)));
         request.destroy();
-      };
-      response.once('end', finish);
-      response.once('error', finish);
+      });
     });
     socket.once('open', () => {
       if (!settled) socket.send(params.setup);

@@ -2,6 +2,7 @@
 // refusal at the upgrade turned into a ModelFailure that says whether to retry or fall back.
 import { WebSocket } from 'ws';
 import type { ModelFailure } from '../../core/model.ts';
+import { readRefusal } from '../refused-upgrade.ts';
 import { failureFromStatus } from './failures.ts';
 
 export type AuthHeader = 'authorization' | 'api-key';
@@ -27,9 +28,6 @@ export function authHeaders(apiKey: string, header: AuthHeader): Record<string, 
   return header === 'api-key' ? { 'api-key': apiKey } : { Authorization: `Bearer ${apiKey}` };
 }
 
-/** Longest error body read from a refused upgrade; OpenAI's JSON error is a few hundred bytes. */
-const MAX_REFUSAL_BODY = 4096;
-
 /**
  * Opens the socket. `onRefused` receives the failure when the server answers the upgrade with an HTTP status;
  * the socket then closes (code 1006) like any other failed connection.
@@ -38,18 +36,11 @@ export function dial(url: string, headers: Record<string, string>, onRefused: (f
   // Compression costs CPU on every audio frame and gains little on base64 audio.
   const socket = new WebSocket(url, { headers, perMessageDeflate: false });
   socket.once('unexpected-response', (request, response) => {
-    let body = '';
-    response.setEncoding('utf8');
-    response.on('data', (chunk: string) => {
-      if (body.length < MAX_REFUSAL_BODY) body += chunk;
-    });
-    const finish = (): void => {
-      onRefused(failureFromStatus(response.statusCode ?? 0, refusalDetail(body)));
+    readRefusal(response, (status, body) => {
+      onRefused(failureFromStatus(status, refusalDetail(body)));
       request.destroy();
       socket.terminate();
-    };
-    response.once('end', finish);
-    response.once('error', finish);
+    });
   });
   return socket;
 }
