@@ -15,6 +15,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.LOG_LEVEL);
+  // A missed rejection must cost at most one conversation, never every live call on this instance.
+  process.on('unhandledRejection', (reason: unknown) => log.error({ err: reason }, 'unhandled rejection'));
   const gateway = await startGateway(config, { log });
   console.log(`Gateway ready on http://localhost:${gateway.port} (model: ${config.MODEL_PROVIDER}, store: ${gateway.store.kind})`);
 

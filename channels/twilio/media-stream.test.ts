@@ -278,3 +278,46 @@ describe('bad input ends only the offending call', () => {
     assert.equal(harness.conversations.length, accepted);
   });
 });
+
+describe('a transfer to a person', () => {
+  // Ending the stream ends <Connect> and with it the call: the socket must outlive the REST call that redirects it.
+  let slow: Harness;
+  let outcome: 'succeed' | 'fail' = 'succeed';
+  const started: string[] = [];
+  before(async () => {
+    slow = await startHarness({
+      transfer: async (callSid) => {
+        started.push(callSid);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        if (outcome === 'fail') throw new Error('Twilio answered 404: call not in progress');
+      },
+    });
+  });
+  after(() => slow.close());
+
+  async function transferAndEnd(): Promise<{ phone: FakeTwilioCall; sentAt: number }> {
+    const index = slow.conversations.length;
+    const phone = await placeCall({ baseUrl: slow.baseUrl });
+    const conversation = await slow.conversation(index);
+    conversation.connection.send({ type: 'transfer', to: '+912240009999', reason: 'caller asked for a person' });
+    conversation.connection.send({ type: 'end', reason: 'transferred' });
+    return { phone, sentAt: performance.now() };
+  }
+
+  test('keeps the stream open while the redirect is made, so Twilio can end it itself', async () => {
+    outcome = 'succeed';
+    const { phone } = await transferAndEnd();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.ok(phone.isOpen, 'the stream is still open after the conversation ended: the call is being redirected');
+    assert.ok(started.includes(phone.callSid));
+    await phone.hangUp(); // Twilio's stop once the call has its new TwiML
+    assert.equal((await phone.waitForClose()).code, 1000);
+  });
+
+  test('closes the stream when the redirect fails', async () => {
+    outcome = 'fail';
+    const { phone, sentAt } = await transferAndEnd();
+    await phone.waitForClose();
+    assert.ok(performance.now() - sentAt >= 250, 'closed only after the failed attempt');
+  });
+});

@@ -44,10 +44,15 @@ interface Call {
   readonly encoder: OutboundEncoder;
 }
 
+/** How long a transferred call's stream may stay open waiting for Twilio's stop. */
+const TRANSFER_STOP_GRACE_MS = 10_000;
+
 export function runMediaStream(socket: WireSocket, request: HttpRequest, options: MediaStreamOptions): void {
   const { context } = options;
   let log = options.log.child({ remoteAddress: request.remoteAddress });
   let state: State = 'awaiting-start';
+  /** The REST call redirecting this call to a person, while it runs or after it succeeded. */
+  let pendingTransfer: Promise<boolean> | null = null;
   let call: Call | undefined;
   const unknownEvents = new Set<string>();
 
@@ -137,10 +142,18 @@ export function runMediaStream(socket: WireSocket, request: HttpRequest, options
         socket.send(call.encoder.clear());
         call.outbound.reset();
         return;
-      case 'end':
+      case 'end': {
         log.info({ reason: event.reason }, 'ending call');
-        finish(event.reason, CLOSE_NORMAL);
+        const reason = event.reason;
+        if (!pendingTransfer) return finish(reason, CLOSE_NORMAL);
+        // Closing the stream now would end <Connect>, and with it the call, before the new TwiML lands: wait for the
+        // transfer. Twilio then stops the stream itself; the timer only guards against a stream it never stops.
+        void pendingTransfer.then((transferred) => {
+          if (!transferred) return finish(reason, CLOSE_NORMAL);
+          setTimeout(() => finish(reason, CLOSE_NORMAL), TRANSFER_STOP_GRACE_MS).unref();
+        });
         return;
+      }
       case 'transfer':
         transfer(call.callSid, event.to, event.reason);
         return;
@@ -157,8 +170,14 @@ export function runMediaStream(socket: WireSocket, request: HttpRequest, options
       return;
     }
     log.info({ reason }, 'transferring call');
-    // Twilio ends the stream itself once the call has new TwiML; a failure leaves the caller with the agent.
-    options.transfer(callSid, to).catch((error: unknown) => log.error({ err: error }, 'transfer failed'));
+    // Twilio ends the stream itself once the call has new TwiML; until then the socket must stay open.
+    pendingTransfer = options.transfer(callSid, to).then(
+      () => true,
+      (error: unknown) => {
+        log.error({ err: error }, 'transfer failed');
+        return false;
+      },
+    );
   }
 
   function onText(text: string): void {

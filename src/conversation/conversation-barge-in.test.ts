@@ -10,6 +10,42 @@ before(() => initI18n());
 after(closeStores);
 
 describe('barge-in', () => {
+  test('a "hello?" never cuts the AI disclosure short, while it streams or while it still plays; a key press does', async () => {
+    const h = setup();
+    const { connection, session } = await connect(h, { skipDisclosure: false });
+    session.emit({ type: 'response_started', responseId: 'disclosure' });
+    session.emitAudio({ responseId: 'disclosure', itemId: 'item-D', ms: 1000 });
+    session.emit({ type: 'speech_started' });
+    assert.equal(connection.clears, 0, 'speech over the disclosure while it streams');
+    session.emit({ type: 'response_done', responseId: 'disclosure', status: 'completed' });
+
+    // The menu follows; the disclosure's audio is still being played to the caller.
+    session.emit({ type: 'response_started', responseId: 'menu' });
+    session.emitAudio({ responseId: 'menu', itemId: 'item-M', ms: 1000 });
+    connection.playMs(600);
+    session.emit({ type: 'speech_started' });
+    assert.equal(connection.clears, 0, 'speech while the disclosure is still heard');
+    assert.equal(session.count('cancelResponse'), 0);
+
+    // Once the disclosure has been heard in full, speech interrupts the menu as usual.
+    connection.playMs(500);
+    session.emit({ type: 'speech_started' });
+    assert.equal(connection.clears, 1);
+    assert.equal(session.count('cancelResponse'), 1);
+    connection.hangUp();
+  });
+
+  test('a key pressed during the disclosure skips it: the line is cleared and the digit reaches the model', async () => {
+    const h = setup();
+    const { connection, session } = await connect(h, { skipDisclosure: false });
+    session.emit({ type: 'response_started', responseId: 'disclosure' });
+    session.emitAudio({ responseId: 'disclosure', itemId: 'item-D', ms: 1000 });
+    connection.pushDtmf('1');
+    assert.equal(connection.clears, 1);
+    assert.deepEqual(session.callsOf('sendDtmf').map((call) => call.digit), ['1']);
+    connection.hangUp();
+  });
+
   test('speech over an answer clears the line, cancels the answer and truncates it at what was heard', async () => {
     const h = setup();
     const { connection, session } = await connect(h);

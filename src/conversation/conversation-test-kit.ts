@@ -48,12 +48,17 @@ export function setup(options: { settings?: Partial<ConversationSettings>; model
 }
 
 /** A customer connects; resolves once the model session is open and the disclosure has been asked for. */
-export async function connect(h: Harness, options: FakeConnectionOptions = {}): Promise<{ connection: FakeConnection; session: ScriptedSession }> {
+export async function connect(h: Harness, options: FakeConnectionOptions & { skipDisclosure?: boolean } = {}): Promise<{ connection: FakeConnection; session: ScriptedSession }> {
   const connection = new FakeConnection(options);
   const index = h.model.sessions.length;
   h.manager.accept(connection);
   const session = await h.model.session(index);
   await session.waitForCall('createResponse');
+  if (options.skipDisclosure !== false) {
+    // The disclosure is a protected response; tests of what follows start after it (silent, so nothing is playing).
+    session.emit({ type: 'response_started', responseId: 'disclosure' });
+    session.emit({ type: 'response_done', responseId: 'disclosure', status: 'completed' });
+  }
   return { connection, session };
 }
 

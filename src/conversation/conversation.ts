@@ -12,7 +12,7 @@ import { ComplianceDuties } from './compliance-duties.ts';
 import type { ConversationDeps } from './conversation-deps.ts';
 import { ModelLink, type SwitchKind } from './model-link.ts';
 import { Playout } from './playout.ts';
-import type { TranscriptEntry } from './records.ts';
+import type { ConversationRecord, TranscriptEntry } from './records.ts';
 
 export type { ConversationCompliance, ConversationDeps, ConversationSettings } from './conversation-deps.ts';
 
@@ -30,6 +30,9 @@ export class Conversation {
   private currentResponseId: string | null = null;
   private readonly cancelledResponses = new Set<string>();
   private bargeIns = 0;
+  /** How many of the next responses are legal notices (disclosure, recording notice) that must not be cut. */
+  private noticesToProtect = 0;
+  private readonly noticeResponses = new Set<string>();
   /** Our own VAD, for models that do not report the caller's speech over finished audio (initVad() first). */
   private speechDetector: SpeechDetector | null = null;
   /** Typed text and keys that arrived while no model session was open (connecting, reconnecting). */
@@ -78,11 +81,11 @@ export class Conversation {
 
   /** Starts listening, waits for the model, then speaks the disclosure before anything else. */
   async start(): Promise<void> {
-    const { connection, records, settings } = this.deps;
+    const { connection, settings } = this.deps;
     connection.listen((event) => this.onInbound(event));
     this.maxDurationTimer = setTimeout(() => void this.end('max_duration'), settings.maxDurationMs);
     this.maxDurationTimer.unref();
-    await records.update(this.id, { status: 'live', startedAt: this.startedAt, locale: this.locale, model: this.deps.model.name });
+    this.updateRecord({ status: 'live', startedAt: this.startedAt, locale: this.locale, model: this.deps.model.name });
     let fallbackReason: string | null;
     try {
       ({ fallbackReason } = await this.link.start());
@@ -95,6 +98,7 @@ export class Conversation {
     if (this.ended || !session) return;
     const disclosure = this.deps.translate(this.locale, 'common:disclosure', { business: settings.businessName });
     this.record({ role: 'assistant', kind: 'disclosure', text: disclosure });
+    this.noticesToProtect = this.compliance.recording ? 2 : 1;
     session.say(disclosure);
     if (this.compliance.recording) {
       const notice = this.deps.translate(this.locale, 'common:recordingNotice');
@@ -119,7 +123,7 @@ export class Conversation {
     this.record({ role: 'system', kind: 'event', text: `language: ${this.locale} -> ${next}` });
     this.locale = next;
     this.session?.setLocale(next, this.deps.agent.instructions(next));
-    void this.deps.records.update(this.id, { locale: next });
+    this.updateRecord({ locale: next });
   }
 
   /** Ends the conversation once; safe to call from any path (hang-up, model, timer, shutdown). */
@@ -191,9 +195,14 @@ export class Conversation {
         return;
       case 'response_started':
         this.currentResponseId = event.responseId;
+        if (this.noticesToProtect > 0) {
+          this.noticesToProtect--;
+          this.noticeResponses.add(event.responseId);
+        }
         return;
       case 'response_done':
         if (!this.cancelledResponses.delete(event.responseId)) this.playout.finishResponse();
+        if (this.noticeResponses.delete(event.responseId)) this.playout.protectSent();
         if (this.currentResponseId === event.responseId) this.currentResponseId = null;
         return;
       case 'speech_started':
@@ -220,7 +229,7 @@ export class Conversation {
         return;
       case 'locale_changed':
         this.locale = event.locale;
-        void this.deps.records.update(this.id, { locale: event.locale });
+        this.updateRecord({ locale: event.locale });
         return;
       case 'warning':
         if (event.code === 'recording_opt_out') {
@@ -258,9 +267,13 @@ export class Conversation {
   /** Barge-in: stop what is playing, tell the model what was heard, and ignore the rest of its answer. */
   private interrupt(cause: 'speech' | 'dtmf'): void {
     if (!this.playout.playing) return;
+    // A "hello?" or line noise never cuts the AI disclosure or the recording notice; a key press is deliberate.
+    const inNotice = this.playout.protecting || (this.currentResponseId !== null && this.noticeResponses.has(this.currentResponseId));
+    if (inNotice && cause === 'speech') return;
     const heard = this.playout.interrupt();
     if (this.currentResponseId) this.cancelledResponses.add(this.currentResponseId);
-    this.session?.cancelResponse();
+    // A notice still queued behind this answer must not be cancelled with it (its audio is dropped locally).
+    if (this.noticesToProtect === 0) this.session?.cancelResponse();
     if (heard.itemId && this.session?.capabilities.truncation) this.session.truncate(heard.itemId, Math.floor(heard.playedMs));
     this.bargeIns++;
     this.deps.metrics.bargeIns.labels(this.channel).inc();
@@ -286,6 +299,9 @@ export class Conversation {
   }
 
   private onModelSwitched(kind: SwitchKind, reason: string, interruptedResponse: boolean): void {
+    // The old session's answer will never send response_done: close its playout so barge-in and waits stay right.
+    this.playout.finishResponse();
+    this.currentResponseId = null;
     this.noteModelSwitch(kind, reason);
     if (kind === 'fallback') this.announceFallback(reason);
     if (this.flushPendingInput()) return;
@@ -295,18 +311,13 @@ export class Conversation {
 
   /** Counts a switch of model session and keeps it in the transcript and the record. */
   private noteModelSwitch(kind: SwitchKind, reason: string): void {
-    const { metrics, records } = this.deps;
+    const { metrics } = this.deps;
     const provider = this.deps.model.name;
     if (kind === 'fallback') metrics.modelFallbacks.labels(provider, reason).inc();
     else if (kind === 'rotated') metrics.modelRotations.labels(provider).inc();
     else metrics.modelReconnects.labels(provider, reason).inc();
     this.record({ role: 'system', kind: 'event', text: `model ${kind}: ${reason}` });
-    this.writes = this.writes
-      .then(() => records.update(this.id, { model: this.link.modelName, ...(kind === 'fallback' ? { fallbackReason: reason } : {}) }))
-      .then(
-        () => undefined,
-        (error: unknown) => this.log.error({ err: describeError(error) }, 'conversation record update failed'),
-      );
+    this.updateRecord({ model: this.link.modelName, ...(kind === 'fallback' ? { fallbackReason: reason } : {}) });
   }
 
   /** Tells the customer, in their language, that the simpler assistant is taking over. */
@@ -331,6 +342,16 @@ export class Conversation {
   private async afterPlayout(action: () => Promise<void>): Promise<void> {
     await this.playout.whenPlayed(this.deps.settings.playoutWaitMs ?? 15_000);
     if (!this.ended) await action();
+  }
+
+  /** Record updates go through the write queue: in order with the transcript, never after the final one. */
+  private updateRecord(patch: Partial<ConversationRecord>): void {
+    this.writes = this.writes
+      .then(() => this.deps.records.update(this.id, patch))
+      .then(
+        () => undefined,
+        (error: unknown) => this.log.error({ err: describeError(error) }, 'conversation record update failed'),
+      );
   }
 
   private record(entry: Omit<TranscriptEntry, 'at'>): void {

@@ -74,7 +74,13 @@ export class ConversationManager {
       return;
     }
     this.starting.add(conversationId);
-    void this.startConversation(connection).finally(() => this.starting.delete(conversationId));
+    this.startConversation(connection)
+      .catch((error: unknown) => {
+        // A store outage at this moment costs this caller, never the process and the other calls.
+        this.deps.log.error({ conversationId, channel: connection.channel, err: describeError(error) }, 'conversation could not start');
+        connection.close('start_failed');
+      })
+      .finally(() => this.starting.delete(conversationId));
   }
 
   /** Live conversations per channel. */

@@ -28,6 +28,9 @@ export class Playout {
   private itemPlayedMs = 0;
   /** Wall-clock estimate of when queued audio finishes, for channels without marks. */
   private playbackEndsAt = 0;
+  /** Audio up to this mark (or, without marks, this time) must be heard in full: the AI disclosure. */
+  private protectedUntilMark = 0;
+  private protectedUntilTime = 0;
   private drainWaiters: Array<() => void> = [];
 
   constructor(
@@ -67,6 +70,19 @@ export class Playout {
     if (this.assembler.pendingSamples > 0) return true;
     // Frames sent since the last mark are queued at the channel too, though no mark covers them yet.
     return this.usesMarks ? this.marks.size > 0 || this.framesSinceMark > 0 : this.now() < this.playbackEndsAt;
+  }
+
+  /** Everything sent so far must be heard before a barge-in may clear it (legal notices). */
+  protectSent(): void {
+    this.protectedUntilMark = this.markSeq;
+    this.protectedUntilTime = this.playbackEndsAt;
+  }
+
+  /** Protected audio is still playing. */
+  get protecting(): boolean {
+    if (!this.usesMarks) return this.now() < this.protectedUntilTime;
+    for (const name of this.marks.keys()) if (Number(name) <= this.protectedUntilMark) return true;
+    return false;
   }
 
   /** Stops playback at once (barge-in): the channel clears its queue, late marks are ignored. */
