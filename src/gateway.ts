@@ -93,7 +93,15 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     observeInbound: (ms) => metrics.observeLatency('in', ms),
   });
   registerHealthRoutes(server.http, { store, metrics, draining: () => draining, log });
-  registerAdminRoutes(server.http, { adminToken: config.ADMIN_TOKEN, records: compliance.records, consent: compliance.consent, audit: compliance.audit, erasure: compliance.erasure, log });
+  const erasure = new Erasure({
+    store,
+    records: compliance.records,
+    consent: compliance.consent,
+    audit: compliance.audit,
+    endLiveConversations: (subject) =>
+      conversations.endConversationsOf(subject, (a, b) => compliance.pseudonyms.subject(a) === compliance.pseudonyms.subject(b), 'erased'),
+  });
+  registerAdminRoutes(server.http, { adminToken: config.ADMIN_TOKEN, records: compliance.records, consent: compliance.consent, audit: compliance.audit, erasure, log });
   compliance.retention.start();
 
   const channels = overrides.channels ?? createChannels(config);
@@ -135,7 +143,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
 
 const DAY_MS = 86_400_000;
 
-/** The audit trail, consent records, redacting records with a subject index, erasure and retention. */
+/** The audit trail, consent records, redacting records with a subject index, and retention. */
 function createCompliance(config: Config, store: Store, log: Logger) {
   const secret = config.AUDIT_SECRET ?? config.ADMIN_TOKEN;
   if (!secret && store.kind === 'redis') {
@@ -151,7 +159,6 @@ function createCompliance(config: Config, store: Store, log: Logger) {
     transcriptTtlMs: config.RETENTION_TRANSCRIPT_DAYS * DAY_MS,
     recordTtlMs: config.RETENTION_TRANSCRIPT_DAYS * DAY_MS,
   });
-  const erasure = new Erasure({ store, records, consent, audit });
   const retention = new RetentionSweeper({ audit, auditRetentionMs: config.RETENTION_AUDIT_DAYS * DAY_MS, log });
-  return { audit, consent, records, erasure, retention };
+  return { pseudonyms, audit, consent, records, retention };
 }

@@ -28,6 +28,8 @@ export interface ErasureDeps {
   readonly records: ConversationRecords;
   readonly consent: ConsentStore;
   readonly audit: AuditLog;
+  /** Ends the customer's live conversations first, so none writes again after its data is gone. */
+  readonly endLiveConversations?: (subject: string) => Promise<number>;
 }
 
 export interface ErasureReceipt {
@@ -51,6 +53,7 @@ export class Erasure {
    */
   async eraseSubject(subject: string, options: { readonly channel?: string } = {}): Promise<ErasureReceipt> {
     const { records, consent, audit, store } = this.deps;
+    await this.deps.endLiveConversations?.(subject);
     const ids = await records.conversationsOf(subject);
     let transcriptEntries = 0;
     let consentRecords = 0;

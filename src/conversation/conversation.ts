@@ -71,6 +71,11 @@ export class Conversation {
     });
   }
 
+  /** The customer's address (phone number, WhatsApp id), when the channel knows it. */
+  get subject(): string | undefined {
+    return this.deps.connection.info.from;
+  }
+
   private get session(): ModelSession | null {
     return this.link.session;
   }

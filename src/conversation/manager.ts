@@ -95,6 +95,13 @@ export class ConversationManager {
     return this.live.get(conversationId);
   }
 
+  /** Ends the live conversations of one customer (before an erasure); `sameSubject` compares addresses. */
+  async endConversationsOf(subject: string, sameSubject: (a: string, b: string) => boolean, reason: string): Promise<number> {
+    const mine = [...this.live.values()].filter((conversation) => conversation.subject !== undefined && sameSubject(conversation.subject, subject));
+    await Promise.all(mine.map((conversation) => conversation.end(reason)));
+    return mine.length;
+  }
+
   /** Stops accepting, lets live conversations finish for up to `timeoutMs`, then ends the rest cleanly. */
   async drain(timeoutMs: number): Promise<void> {
     this.accepting = false;

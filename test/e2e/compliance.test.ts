@@ -107,6 +107,23 @@ describe('compliance end to end (Redis store)', () => {
     assert.ok(!trail.some((record) => record.id === id));
   });
 
+  test('erasing a customer who is still talking ends that conversation first, so nothing is written afterwards', async () => {
+    const other = '+919812345678';
+    const chat = new FakeConnection({ channel: 'chat', from: other, capabilities: { audio: false, text: true, dtmf: false, playbackMarks: false, transfer: false } });
+    gateway.conversations.accept(chat);
+    chat.pushText('What time do you open?');
+    const id = chat.info.conversationId;
+    await eventually('the chat to be live', async () => (await gateway.conversations.records.transcript(id)).some((entry) => entry.role === 'user'), 3000);
+
+    const erased = await admin('DELETE', `/admin/api/subjects/${encodeURIComponent(other)}`);
+    assert.equal(erased.status, 200);
+    assert.equal(gateway.conversations.liveCount(), 0, 'the live chat was ended');
+    chat.pushText('Are you still there? My number is 9812345678'); // arrives after the erasure
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const traces = (await redis.contents(store)).filter((entry) => entry.key.includes(id) || entry.text.includes(id) || entry.text.includes('9812345678'));
+    assert.deepEqual(traces, [], 'nothing of the customer is left, not even what they wrote after the erasure');
+  });
+
   test('the admin API refuses callers without the token', async () => {
     assert.equal((await fetch(`${gateway.url}/admin/api/conversations`)).status, 401);
     assert.equal((await fetch(`${gateway.url}/admin/api/conversations`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status, 403);
