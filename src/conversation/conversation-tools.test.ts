@@ -84,4 +84,26 @@ describe('tool calls', () => {
     connection.hangUp();
     await endedRecord(h, connection.info.conversationId);
   });
+
+  test('a result that arrives after the model reconnected reaches the new session, so the caller still gets an answer', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = defineTool('check_slots', 'Lists free slots on a date.', slotsInput, async (input) => {
+      await gate;
+      return { date: input.date, slots: ['10:00'] };
+    }) as ToolSpec;
+    const h = setup({ tools: [slow] });
+    const { connection, session } = await connect(h);
+    session.emit({ type: 'tool_call', callId: 'call-9', name: 'check_slots', arguments: '{"date":"2026-11-25"}' });
+    session.fail({ code: 'socket_closed', message: 'dropped', retryable: true, fallback: false });
+    const next = await h.model.session(1);
+    release();
+    await next.waitForCall('sendText');
+    assert.equal(session.count('sendToolResult'), 0, 'not sent to the dead session');
+    const [note] = next.callsOf('sendText') as Array<{ text: string }>;
+    assert.match(note!.text, /check_slots/);
+    assert.match(note!.text, /10:00/);
+    connection.hangUp();
+    await endedRecord(h, connection.info.conversationId);
+  });
 });

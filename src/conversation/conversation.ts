@@ -299,8 +299,12 @@ export class Conversation {
     this.compliance.audit({ type: 'tool_call', detail: { tool: name, outcome: result.outcome, durationMs: Math.round(result.durationMs) } });
     this.record({ role: 'tool', kind: 'tool_result', name, text: result.output });
     if (result.outcome !== 'ok') this.log.warn({ tool: name, outcome: result.outcome, durationMs: Math.round(result.durationMs) }, 'tool call did not succeed');
-    // A session that replaced the one that asked does not know this call id.
-    if (!this.ended && askedBy && askedBy === this.session) askedBy.sendToolResult(callId, result.output);
+    const session = this.session;
+    if (this.ended || !session) return;
+    if (session === askedBy) return session.sendToolResult(callId, result.output);
+    // The session that asked was replaced while the tool ran (reconnect, rotation): the new one does not know this
+    // call id and read its history before the result existed. Tell it as a note, so the caller still gets an answer.
+    if (!session.capabilities.local) session.sendText(`[The ${name} tool you called before the reconnect returned: ${result.output}]`);
   }
 
   private onModelSwitched(kind: SwitchKind, reason: string, interruptedResponse: boolean): void {
