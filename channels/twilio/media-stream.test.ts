@@ -301,6 +301,7 @@ describe('a transfer to a person', () => {
     const conversation = await slow.conversation(index);
     conversation.connection.send({ type: 'transfer', to: '+912240009999', reason: 'caller asked for a person' });
     conversation.connection.send({ type: 'end', reason: 'transferred' });
+    conversation.connection.close('transferred'); // as the conversation does when it ends
     return { phone, sentAt: performance.now() };
   }
 

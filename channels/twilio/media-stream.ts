@@ -113,7 +113,7 @@ export function runMediaStream(socket: WireSocket, request: HttpRequest, options
       },
       log,
       onSend: (event) => sendOutbound(event),
-      onClose: (reason) => finish(reason, CLOSE_NORMAL),
+      onClose: (reason) => endStream(reason),
     });
     call = { callSid: start.callSid, connection, inbound, outbound, encoder: createOutboundEncoder(start.streamSid) };
     state = 'streaming';
@@ -142,18 +142,10 @@ export function runMediaStream(socket: WireSocket, request: HttpRequest, options
         socket.send(call.encoder.clear());
         call.outbound.reset();
         return;
-      case 'end': {
+      case 'end':
         log.info({ reason: event.reason }, 'ending call');
-        const reason = event.reason;
-        if (!pendingTransfer) return finish(reason, CLOSE_NORMAL);
-        // Closing the stream now would end <Connect>, and with it the call, before the new TwiML lands: wait for the
-        // transfer. Twilio then stops the stream itself; the timer only guards against a stream it never stops.
-        void pendingTransfer.then((transferred) => {
-          if (!transferred) return finish(reason, CLOSE_NORMAL);
-          setTimeout(() => finish(reason, CLOSE_NORMAL), TRANSFER_STOP_GRACE_MS).unref();
-        });
+        endStream(event.reason);
         return;
-      }
       case 'transfer':
         transfer(call.callSid, event.to, event.reason);
         return;
@@ -162,6 +154,17 @@ export function runMediaStream(socket: WireSocket, request: HttpRequest, options
         log.debug({ eventType: event.type }, 'not carried by phone calls; dropped');
         return;
     }
+  }
+
+  /** Ends our side of the stream; during a transfer, only once Twilio has the call (or the transfer failed). */
+  function endStream(reason: string): void {
+    if (!pendingTransfer) return finish(reason, CLOSE_NORMAL);
+    // Closing the stream now would end <Connect>, and with it the call, before the new TwiML lands. Twilio stops the
+    // stream itself once the call has moved; the timer only guards against a stream it never stops.
+    void pendingTransfer.then((transferred) => {
+      if (!transferred) return finish(reason, CLOSE_NORMAL);
+      setTimeout(() => finish(reason, CLOSE_NORMAL), TRANSFER_STOP_GRACE_MS).unref();
+    });
   }
 
   function transfer(callSid: string, to: string, reason: string): void {

@@ -30,9 +30,9 @@ test('default agent: every locale names its language and asks for a truthful ans
   assert.match(defaultAgent({ businessName: 'Sharma Dental' }).instructions('en'), /Sharma Dental/u);
 });
 
-test('default agent: the booking tools with JSON schemas for providers', () => {
+test('default agent: the booking and hand-off tools with JSON schemas for providers', () => {
   const { tools } = defaultAgent();
-  assert.deepEqual(tools.map((tool) => tool.name), ['check_availability', 'book_appointment']);
+  assert.deepEqual(tools.map((tool) => tool.name), ['check_availability', 'book_appointment', 'end_conversation', 'transfer_to_human']);
   for (const tool of tools) {
     const schema = tool.input['~standard'].jsonSchema?.input({ target: 'draft-2020-12' });
     assert.equal(schema?.['type'], 'object', tool.name);

@@ -5,6 +5,7 @@ import { resolveLocale } from '../i18n/i18n.ts';
 import { voiceProfile } from '../i18n/voices.ts';
 import type { Agent } from './agent.ts';
 import { appointmentTools, DEFAULT_BUSINESS_HOURS } from './tools/appointments.ts';
+import { conversationControlTools } from './tools/conversation-control.ts';
 import type { AppointmentOptions, BusinessHours } from './tools/appointments.ts';
 
 export const DEFAULT_BUSINESS_NAME = 'Asha Clinic';
@@ -22,7 +23,7 @@ export function defaultAgent(options: DefaultAgentOptions = {}): DefaultAgent {
   const businessName = options.businessName ?? DEFAULT_BUSINESS_NAME;
   const hours = options.appointments?.hours ?? DEFAULT_BUSINESS_HOURS;
   const { checkAvailability, bookAppointment } = appointmentTools(options.appointments);
-  const tools: Agent['tools'] = [checkAvailability, bookAppointment];
+  const tools: Agent['tools'] = [checkAvailability, bookAppointment, ...conversationControlTools];
   return {
     businessName,
     tools,

@@ -45,6 +45,13 @@ export class GatewayMetrics {
     this.modelFallbacks = new Counter({ name: 'gateway_model_fallbacks_total', help: 'Conversations moved to the local engine', labelNames: ['provider', 'reason'], registers });
   }
 
+  /** A conversation's model session was replaced: reconnected after a failure, rotated, or handed to the local engine. */
+  modelSwitched(kind: 'reconnected' | 'rotated' | 'fallback', provider: string, reason: string): void {
+    if (kind === 'fallback') this.modelFallbacks.labels(provider, reason).inc();
+    else if (kind === 'rotated') this.modelRotations.labels(provider).inc();
+    else this.modelReconnects.labels(provider, reason).inc();
+  }
+
   observeLatency(direction: Direction, ms: number): void {
     this.addedLatency.labels(direction).observe(ms / 1000);
     this.latencySamples[direction].record(ms);

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { z } from 'zod';
 import { defineTool, type ToolContext, type ToolSpec } from '../core/tool.ts';
 import { initI18n } from '../i18n/i18n.ts';
+import { conversationControlTools } from '../agent/tools/conversation-control.ts';
 import { closeStores, connect, endedRecord, setup, sleep, transcript } from './conversation-test-kit.ts';
 
 before(() => initI18n());
@@ -105,5 +106,48 @@ describe('tool calls', () => {
     assert.match(note!.text, /10:00/);
     connection.hangUp();
     await endedRecord(h, connection.info.conversationId);
+  });
+
+  describe('end_conversation and transfer_to_human, for models that cannot end or hand over by themselves', () => {
+    test('the conversation ends after the goodbye that follows end_conversation has been heard', async () => {
+      const h = setup({ tools: [...conversationControlTools] });
+      const { connection, session } = await connect(h);
+      session.emit({ type: 'tool_call', callId: 'call-1', name: 'end_conversation', arguments: '{"reason":"the customer said goodbye"}' });
+      await session.waitForCall('sendToolResult');
+      assert.match((session.callsOf('sendToolResult')[0] as { output: string }).output, /"ok":true/);
+      session.emit({ type: 'response_done', responseId: 'resp-tool', status: 'completed' }); // the response that called the tool
+      session.emit({ type: 'response_started', responseId: 'goodbye' });
+      session.emitAudio({ responseId: 'goodbye', itemId: 'item-G', ms: 400 });
+      session.emit({ type: 'response_done', responseId: 'goodbye', status: 'completed' });
+      await sleep(50);
+      assert.equal(connection.closed, false, 'not before the goodbye has been heard');
+      connection.playAll();
+      assert.equal(await connection.waitForClose(), 'agent_ended');
+      const record = await endedRecord(h, connection.info.conversationId);
+      assert.equal(record.endReason, 'agent_ended');
+    });
+
+    test('transfer_to_human hands the call over after "connecting you", or tells the model no one is available', async () => {
+      const h = setup({ tools: [...conversationControlTools], settings: { transferNumber: '+919800000000' } });
+      const { connection, session } = await connect(h);
+      session.emit({ type: 'tool_call', callId: 'call-2', name: 'transfer_to_human', arguments: '{"reason":"asked for a person"}' });
+      await session.waitForCall('sendToolResult');
+      session.emit({ type: 'response_started', responseId: 'connecting' });
+      session.emitAudio({ responseId: 'connecting', itemId: 'item-C', ms: 200 });
+      session.emit({ type: 'response_done', responseId: 'connecting', status: 'completed' });
+      connection.playAll();
+      assert.equal(await connection.waitForClose(), 'transferred');
+      assert.deepEqual(connection.sentOf('transfer'), [{ type: 'transfer', to: '+919800000000', reason: 'requested_by_agent' }]);
+
+      const nobody = setup({ tools: [...conversationControlTools] });
+      const other = await connect(nobody);
+      other.session.emit({ type: 'tool_call', callId: 'call-3', name: 'transfer_to_human', arguments: '{"reason":"asked for a person"}' });
+      await other.session.waitForCall('sendToolResult');
+      assert.match((other.session.callsOf('sendToolResult')[0] as { output: string }).output, /No person can take this conversation/);
+      await sleep(50);
+      assert.equal(other.connection.closed, false);
+      other.connection.hangUp();
+      await endedRecord(nobody, other.connection.info.conversationId);
+    });
   });
 });

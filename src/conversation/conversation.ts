@@ -8,10 +8,12 @@ import { runTool } from '../agent/tool-runner.ts';
 import { describeError } from '../errors.ts';
 import { SpeechDetector } from '../audio/vad.ts';
 import { languageForReply } from '../i18n/detect.ts';
+import { AfterReply } from './after-reply.ts';
 import { ComplianceDuties } from './compliance-duties.ts';
 import type { ConversationDeps } from './conversation-deps.ts';
 import { ModelLink, type SwitchKind } from './model-link.ts';
 import { Playout } from './playout.ts';
+import { TurnTiming } from './turn-timing.ts';
 import type { ConversationRecord, TranscriptEntry } from './records.ts';
 
 export type { ConversationCompliance, ConversationDeps, ConversationSettings } from './conversation-deps.ts';
@@ -30,6 +32,12 @@ export class Conversation {
   private currentResponseId: string | null = null;
   private readonly cancelledResponses = new Set<string>();
   private bargeIns = 0;
+  /** An end or hand-off a tool asked for, carried out once the model's next reply has been heard. */
+  private readonly afterReply = new AfterReply({
+    run: (action) => void this.afterPlayout(() => (action === 'end' ? this.end('agent_ended') : this.transfer('requested_by_agent'))),
+    requested: (action, reason) => this.record({ role: 'system', kind: 'event', text: `${action === 'end' ? 'end' : 'hand-off'} requested by the agent: ${reason}` }),
+    canTransfer: () => !this.ended && this.deps.connection.capabilities.transfer && this.deps.settings.transferNumber !== undefined,
+  });
   /** How many of the next responses are legal notices (disclosure, recording notice) that must not be cut. */
   private noticesToProtect = 0;
   private readonly noticeResponses = new Set<string>();
@@ -37,10 +45,7 @@ export class Conversation {
   private speechDetector: SpeechDetector | null = null;
   /** Typed text and keys that arrived while no model session was open (connecting, reconnecting). */
   private pendingInput: Array<{ kind: 'text' | 'dtmf'; value: string }> = [];
-  private readonly startedAt = Date.now();
-  private firstAudioSent = false;
-  /** When the customer's last turn ended (speech stopped, key, text), until the answer's first audio. */
-  private turnEndedAt: number | null = null;
+  private readonly timing: TurnTiming;
   private ending: Promise<void> | null = null;
   private writes: Promise<void> = Promise.resolve();
 
@@ -52,6 +57,7 @@ export class Conversation {
     this.log = deps.log.child({ conversationId: this.id, channel: this.channel });
     this.tools = new Map(deps.agent.tools.map((tool) => [tool.name, tool as ToolSpec]));
     this.playout = new Playout((event) => connection.send(event), connection.capabilities.playbackMarks);
+    this.timing = new TurnTiming(deps.metrics);
     const subject = connection.info.from;
     this.compliance = new ComplianceDuties(deps.compliance, { id: this.id, channel: this.channel, ...(subject ? { subject } : {}) }, this.log);
     this.link = new ModelLink({
@@ -90,7 +96,7 @@ export class Conversation {
     connection.listen((event) => this.onInbound(event));
     this.maxDurationTimer = setTimeout(() => void this.end('max_duration'), settings.maxDurationMs);
     this.maxDurationTimer.unref();
-    this.updateRecord({ status: 'live', startedAt: this.startedAt, locale: this.locale, model: this.deps.model.name });
+    this.updateRecord({ status: 'live', startedAt: this.timing.startedAt, locale: this.locale, model: this.deps.model.name });
     let fallbackReason: string | null;
     try {
       ({ fallbackReason } = await this.link.start());
@@ -178,7 +184,7 @@ export class Conversation {
     }
     if (kind === 'text') this.followLanguage(value);
     this.record({ role: 'user', kind, text: value });
-    this.turnEndedAt = Date.now();
+    this.timing.turnEnded();
     const redact = this.deps.redactModelInput;
     if (kind === 'text') session.sendText(redact && !session.capabilities.local ? redact(value, this.locale) : value);
     else session.sendDtmf(value);
@@ -200,6 +206,7 @@ export class Conversation {
         return;
       case 'response_started':
         this.currentResponseId = event.responseId;
+        this.afterReply.responseStarted(event.responseId);
         if (this.noticesToProtect > 0) {
           this.noticesToProtect--;
           this.noticeResponses.add(event.responseId);
@@ -209,12 +216,13 @@ export class Conversation {
         if (!this.cancelledResponses.delete(event.responseId)) this.playout.finishResponse();
         if (this.noticeResponses.delete(event.responseId)) this.playout.protectSent();
         if (this.currentResponseId === event.responseId) this.currentResponseId = null;
+        this.afterReply.responseDone(event.responseId);
         return;
       case 'speech_started':
         this.interrupt('speech');
         return;
       case 'speech_stopped':
-        this.turnEndedAt = Date.now();
+        this.timing.turnEnded();
         return;
       case 'transcript':
         if (event.role === 'user') this.followLanguage(event.text);
@@ -224,7 +232,7 @@ export class Conversation {
       case 'tool_call':
         void this.callTool(event.callId, event.name, event.arguments);
         return;
-      case 'tool_call_cancelled':
+      case 'tool_call_cancelled': // tools not marked cancellable finish; the model ignores a late result
         return;
       case 'end_requested':
         void this.afterPlayout(() => this.end(event.reason));
@@ -244,11 +252,10 @@ export class Conversation {
         this.log.warn({ code: event.code, reason: event.message }, 'model warning');
         return;
       case 'reconnected':
-        this.deps.metrics.modelReconnects.labels(this.link.modelName, event.reason).inc();
+        this.deps.metrics.modelSwitched('reconnected', this.link.modelName, event.reason);
         this.record({ role: 'system', kind: 'event', text: `model reconnected: ${event.reason}` });
         return;
-      case 'closed':
-        // Failures are handled by the link (reconnect, fallback); a clean close needs nothing.
+      case 'closed': // failures are handled by the link (reconnect, fallback); a clean close needs nothing
         return;
     }
   }
@@ -256,14 +263,7 @@ export class Conversation {
   private playAudio(pcm: Int16Array, responseId: string, itemId: string): void {
     const { connection, metrics } = this.deps;
     if (this.cancelledResponses.has(responseId) || !connection.capabilities.audio) return;
-    if (!this.firstAudioSent) {
-      this.firstAudioSent = true;
-      metrics.timeToFirstAudio.labels(this.link.modelName).observe((Date.now() - this.startedAt) / 1000);
-    }
-    if (this.turnEndedAt !== null) {
-      metrics.turnLatency.labels(this.link.modelName).observe((Date.now() - this.turnEndedAt) / 1000);
-      this.turnEndedAt = null;
-    }
+    this.timing.audioOut(this.link.modelName);
     const started = performance.now();
     const frames = this.playout.push(pcm, itemId);
     if (frames > 0) metrics.observeLatency('out', (performance.now() - started) / frames);
@@ -292,7 +292,7 @@ export class Conversation {
       this.tools,
       name,
       rawArguments,
-      { conversationId: this.id, channel: this.channel, locale: this.locale, callId, idempotencyKey: `${this.id}:${callId}`, store: this.deps.store },
+      { conversationId: this.id, channel: this.channel, locale: this.locale, callId, idempotencyKey: `${this.id}:${callId}`, store: this.deps.store, conversation: this.afterReply.control },
       { signal: this.toolAbort.signal },
     );
     this.deps.metrics.toolCalls.labels(name, result.outcome).inc();
@@ -301,6 +301,7 @@ export class Conversation {
     if (result.outcome !== 'ok') this.log.warn({ tool: name, outcome: result.outcome, durationMs: Math.round(result.durationMs) }, 'tool call did not succeed');
     const session = this.session;
     if (this.ended || !session) return;
+    this.afterReply.resultSent();
     if (session === askedBy) return session.sendToolResult(callId, result.output);
     // The session that asked was replaced while the tool ran (reconnect, rotation): the new one does not know this
     // call id and read its history before the result existed. Tell it as a note, so the caller still gets an answer.
@@ -320,11 +321,7 @@ export class Conversation {
 
   /** Counts a switch of model session and keeps it in the transcript and the record. */
   private noteModelSwitch(kind: SwitchKind, reason: string): void {
-    const { metrics } = this.deps;
-    const provider = this.deps.model.name;
-    if (kind === 'fallback') metrics.modelFallbacks.labels(provider, reason).inc();
-    else if (kind === 'rotated') metrics.modelRotations.labels(provider).inc();
-    else metrics.modelReconnects.labels(provider, reason).inc();
+    this.deps.metrics.modelSwitched(kind, this.deps.model.name, reason);
     this.record({ role: 'system', kind: 'event', text: `model ${kind}: ${reason}` });
     this.updateRecord({ model: this.link.modelName, ...(kind === 'fallback' ? { fallbackReason: reason } : {}) });
   }
@@ -334,6 +331,7 @@ export class Conversation {
     this.log.warn({ reason, provider: this.deps.model.name }, 'falling back to the local engine');
     this.session?.say(this.deps.translate(this.locale, 'common:fallback'));
   }
+
 
   private async transfer(reason: string): Promise<void> {
     const { connection, settings } = this.deps;
@@ -374,6 +372,7 @@ export class Conversation {
   private async finish(reason: string): Promise<void> {
     const { connection, records, metrics } = this.deps;
     clearTimeout(this.maxDurationTimer);
+    this.afterReply.cancel();
     this.speechDetector?.dispose();
     this.toolAbort.abort(new Error(`conversation ended: ${reason}`));
     this.log.info({ reason, bargeIns: this.bargeIns }, 'conversation ended');

@@ -32,6 +32,15 @@ export interface ToolContext {
   readonly store: Store;
   /** Aborted on timeout, and on barge-in for cancellable tools. */
   readonly signal: AbortSignal;
+  /** What a tool may ask of the conversation that called it (absent outside a conversation). */
+  readonly conversation?: ConversationControl;
+}
+
+/** Ends or hands over a conversation once the model's next answer (a goodbye, "connecting you") has been heard. */
+export interface ConversationControl {
+  endAfterReply(reason: string): void;
+  /** False when this conversation cannot reach a person (no transfer target, or a channel that cannot transfer). */
+  transferAfterReply(reason: string): boolean;
 }
 
 export interface ToolSpec<Input = unknown, Output = unknown> {

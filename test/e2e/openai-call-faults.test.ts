@@ -5,6 +5,7 @@ import { after, before, describe, mock, test } from 'node:test';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config.ts';
 import { startGateway, type Gateway } from '../../src/gateway.ts';
+import { createTwilioChannel } from '../../channels/twilio/index.ts';
 import { silentLogger } from '../../src/log.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { defineTool } from '../../src/core/tool.ts';
@@ -273,6 +274,33 @@ describe('the voice webhook on a call through OpenAI Realtime', () => {
       assert.equal(fake.counters.sessions, 2);
       assert.deepEqual(fake.violations, []);
     } finally {
+      await gateway.shutdown(500);
+      await fake.close();
+    }
+  });
+});
+
+describe('a caller on OpenAI Realtime asks for a person', () => {
+  test('the model calls transfer_to_human, says so, and the live call is redirected to the configured number', async () => {
+    const fake = await startFakeOpenAIRealtime({ chunks: 5, chunkMs: 100, chunkIntervalMs: 5, toolTrigger: { word: 'key 3', name: 'transfer_to_human', arguments: '{"reason":"the caller asked for a person"}' } });
+    const transfers: Array<{ callSid: string; to: string }> = [];
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', OPENAI_API_KEY: fake.apiKey, OPENAI_REALTIME_URL: fake.url, HUMAN_TRANSFER_NUMBER: '+919800000000' });
+    const twilio = createTwilioChannel({ defaultLocale: 'en', transfer: async (callSid, to) => void transfers.push({ callSid, to }) });
+    const gateway = await startGateway(config, { log: silentLogger, store: new MemoryStore(), channels: [twilio] });
+    const call = await placeCall({ baseUrl: gateway.url });
+    try {
+      await call.waitForAudio({ minMs: 300, timeoutMs: 2000 });
+      const heard = call.receivedMs;
+      call.pressDigit('3');
+      await until(() => transfers.length === 1, 'the transfer through the REST API', 5000);
+      assert.deepEqual(transfers, [{ callSid: call.callSid, to: '+919800000000' }]);
+      assert.ok(call.receivedMs > heard, 'the model said something before the hand-off');
+      assert.ok(call.isOpen, 'the stream stays open until Twilio moves the call');
+      const id = call.customParameters.conversationId!;
+      await eventually('the conversation to end as transferred', async () => (await gateway.conversations.records.get(id))?.endReason === 'transferred');
+      assert.deepEqual(fake.violations, []);
+    } finally {
+      await call.hangUp().catch(() => undefined);
       await gateway.shutdown(500);
       await fake.close();
     }
