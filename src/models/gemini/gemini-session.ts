@@ -11,10 +11,10 @@
 // hundred ms) is kept, up to 2 s, and sent once the new connection is set up; text, tool results and notes are
 // always kept.
 import type { Logger } from '../../core/channel.ts';
+import { emitEvent } from '../emit-event.ts';
 import type { Pcm16Frame } from '../../core/audio.ts';
 import { ModelUnavailableError } from '../../core/model.ts';
 import type { ModelCapabilities, ModelEvent, ModelEventHandler, ModelFailure, ModelSession } from '../../core/model.ts';
-import { describeError } from '../../errors.ts';
 import { AUDIO_STREAM_END, RESPOND_NOW, dtmfNote, localeNote, sayPrompt, toolResponse, userText } from './client-messages.ts';
 import type { ReplyMode } from './client-messages.ts';
 import { failureFromClose, failureFromError } from './failures.ts';
@@ -303,12 +303,6 @@ export class GeminiLiveSession implements ModelSession {
   }
 
   #emit(event: ModelEvent): void {
-    const handler = this.#handler;
-    if (handler === undefined) return;
-    try {
-      handler(event);
-    } catch (error) {
-      this.#log.error({ err: error, event: event.type }, `gemini: event handler threw: ${describeError(error)}`);
-    }
+    emitEvent(this.#handler, event, this.#log, 'gemini');
   }
 }

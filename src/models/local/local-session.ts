@@ -4,6 +4,7 @@
 // go out as `tool_call` for the conversation to run, and hang-up or hand-over go out as requests. The session also
 // follows the customer's language: the language menu, or typed text in another enabled language.
 import { CANONICAL_SAMPLE_RATE, FRAME_SAMPLES, samplesToMs } from '../../core/audio.ts';
+import { emitEvent } from '../emit-event.ts';
 import type { Pcm16Frame } from '../../core/audio.ts';
 import type { Logger } from '../../core/channel.ts';
 import type { ModelCapabilities, ModelEvent, ModelEventHandler, ModelSession } from '../../core/model.ts';
@@ -337,14 +338,7 @@ export class LocalSession implements ModelSession {
   }
 
   #emit(event: ModelEvent): void {
-    const handler = this.#handler;
-    if (handler === undefined) return;
-    try {
-      handler(event);
-    } catch (error) {
-      // A failing listener must not stop the menu; the conversation logs its own errors too.
-      this.#setup.log.error({ err: error, event: event.type }, 'local engine: event handler threw');
-    }
+    emitEvent(this.#handler, event, this.#setup.log, 'local');
   }
 }
 
