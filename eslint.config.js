@@ -22,4 +22,17 @@ export default tseslint.config(
     },
   },
   { files: ['bench/**/*.ts', 'test/**/*.mjs', 'src/main.ts'], rules: { 'no-console': 'off' } },
+  {
+    // The widget runs in visitors' browsers as a classic ES2020 script with no build step: browser globals only.
+    files: ['channels/web/public/**/*.js'],
+    languageOptions: {
+      ecmaVersion: 2020,
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['window', 'document', 'navigator', 'location', 'fetch', 'URL', 'URLSearchParams', 'AbortController', 'CSSStyleSheet', 'RTCPeerConnection', 'MediaStream', 'addEventListener', 'setTimeout', 'clearTimeout']
+          .map((name) => [name, 'readonly'])
+          .concat([['process', 'off'], ['Buffer', 'off']]),
+      ),
+    },
+  },
 );

@@ -75,6 +75,39 @@ const schema = z.object({
   TWILIO_ACCOUNT_SID: optionalText.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'an account SID: AC followed by 32 hex digits').optional()),
   TWILIO_LOCALE_BY_NUMBER: localeMap,
   HUMAN_TRANSFER_NUMBER: optionalText.pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'a phone number in E.164 form, such as +919876543210').optional()),
+  /** Runs the unofficial WhatsApp Web client (Baileys). Off by default, so that `npm start` stays offline. */
+  WHATSAPP_BAILEYS: z.enum(['true', 'false'], 'true or false').default('false').transform((value) => value === 'true'),
+  /** With WHATSAPP_BAILEYS: pair by code with this number (digits with country code) instead of a QR. */
+  WHATSAPP_NUMBER: optionalText.pipe(z.string().regex(/^\+?[1-9]\d{6,14}$/, 'a phone number with its country code, such as +919876543210').optional()),
+  /** Answer in group chats too (Baileys). */
+  WHATSAPP_GROUPS: z.enum(['true', 'false'], 'true or false').default('false').transform((value) => value === 'true'),
+  /** A voice-note reply is followed by its text. */
+  WHATSAPP_VOICE_TRANSCRIPT: z.enum(['true', 'false'], 'true or false').default('true').transform((value) => value === 'true'),
+  /** The model session of a chat closes after this many quiet seconds; the next message opens a new one. */
+  WHATSAPP_IDLE_S: integer(10, 24 * 3600, 300),
+  /** Longest voice note accepted, in seconds. */
+  WHATSAPP_MAX_NOTE_S: integer(5, 3600, 300),
+  /** Shortest gap between two messages sent to one chat, in milliseconds. */
+  WHATSAPP_SEND_INTERVAL_MS: integer(0, 60_000, 1_000),
+  /** Called with JSON when a chat is handed to a person or an account needs attention (403, 463, logged out). */
+  WHATSAPP_ALERT_WEBHOOK_URL: url(['https:', 'http:'], 'an http(s) URL'),
+  WHATSAPP_CLOUD_TOKEN: optionalText,
+  WHATSAPP_CLOUD_APP_SECRET: optionalText,
+  WHATSAPP_CLOUD_VERIFY_TOKEN: optionalText,
+  WHATSAPP_CLOUD_PHONE_NUMBER_ID: optionalText.pipe(z.string().regex(/^\d+$/, 'the numeric phone number id from the Meta app dashboard').optional()),
+  WHATSAPP_CLOUD_API_URL: url(['https:', 'http:'], 'an http(s) base URL such as https://graph.facebook.com/v23.0').transform((value) => value ?? 'https://graph.facebook.com/v23.0'),
+  /** An approved template sent when a reply falls outside the 24-hour customer service window. */
+  WHATSAPP_CLOUD_TEMPLATE: optionalText,
+  /** Signs widget session tokens; a random one per process when unset (tokens then die with a restart). */
+  WIDGET_SECRET: optionalText.pipe(z.string().min(32, 'at least 32 characters').optional()),
+  /** Pages allowed to embed the widget, comma-separated origins; the gateway's own origin is always allowed. */
+  WIDGET_ALLOWED_ORIGINS: optionalText.transform((value) => (value ?? '').split(',').map((part) => part.trim().replace(/\/$/, '')).filter(Boolean)),
+  /** STUN and TURN servers for the widget, comma-separated URLs such as stun:stun.example.com:3478,turn:turn.example.com:3478. */
+  WIDGET_ICE_URLS: optionalText.transform((value) => (value ?? '').split(',').map((part) => part.trim()).filter(Boolean)),
+  WIDGET_TURN_USERNAME: optionalText,
+  WIDGET_TURN_CREDENTIAL: optionalText,
+  /** Offers accepted per client address per minute. */
+  WIDGET_OFFERS_PER_MINUTE: integer(1, 10_000, 10),
   ADMIN_TOKEN: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
   /** Key of the customer pseudonyms in the audit trail and subject index; changing it orphans past conversations. */
   AUDIT_SECRET: optionalText.pipe(z.string().min(32, 'at least 32 characters').optional()),
@@ -136,6 +169,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const provider = known.MODEL_PROVIDER?.trim();
   if (provider === 'openai' && !known.OPENAI_API_KEY?.trim()) problems.push('OPENAI_API_KEY: required when MODEL_PROVIDER=openai');
   if (provider === 'gemini' && !known.GEMINI_API_KEY?.trim()) problems.push('GEMINI_API_KEY: required when MODEL_PROVIDER=gemini');
+  const cloud = ['WHATSAPP_CLOUD_TOKEN', 'WHATSAPP_CLOUD_APP_SECRET', 'WHATSAPP_CLOUD_VERIFY_TOKEN', 'WHATSAPP_CLOUD_PHONE_NUMBER_ID'] as const;
+  if (cloud.some((name) => known[name]?.trim())) {
+    for (const name of cloud) if (!known[name]?.trim()) problems.push(`${name}: required with the other WHATSAPP_CLOUD_* settings (the Cloud API needs all four)`);
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const config = parsed.data;
   return { ...config, MODEL_PROVIDER: resolveProvider(config.MODEL_PROVIDER, config) };

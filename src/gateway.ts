@@ -112,6 +112,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       log,
       prepareConversation: (request) => conversations.prepare(request),
       accept: (connection) => conversations.accept(connection),
+      translate: t,
       countFrames: (name, direction, frames) => metrics.frames.labels(name, direction).inc(frames),
     });
   }

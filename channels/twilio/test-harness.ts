@@ -92,6 +92,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       prepared.push(request);
       return { conversationId: `conv-${++nextConversation}`, locale: request.locale ?? 'en-IN' };
     },
+    translate: (_locale, key) => key,
     accept(connection) {
       const conversation = new FakeConversation(connection);
       if (options.autoListen !== false) conversation.listen();

@@ -41,6 +41,8 @@ export interface ConversationDeps {
   readonly settings: ConversationSettings;
   readonly translate: (locale: string, key: string, vars?: Record<string, unknown>) => string;
   readonly onEnded: (conversation: Conversation) => void;
+  /** The conversation was ended before and a new message reopens it (a chat after its idle time): no second disclosure. */
+  readonly resumed?: boolean;
   readonly compliance?: ConversationCompliance;
   /** The languages the business serves: the conversation follows the customer among these. */
   readonly enabledLocales?: readonly string[];

@@ -3,6 +3,7 @@
 // maximum duration, and a clean end that releases every timer and socket.
 import type { InboundEvent, Logger } from '../core/channel.ts';
 import type { ModelEvent, ModelSession } from '../core/model.ts';
+import { CANONICAL_SAMPLE_RATE, FRAME_SAMPLES } from '../core/audio.ts';
 import type { ToolSpec } from '../core/tool.ts';
 import { runTool } from '../agent/tool-runner.ts';
 import { describeError } from '../errors.ts';
@@ -14,9 +15,12 @@ import type { ConversationDeps } from './conversation-deps.ts';
 import { ModelLink, type SwitchKind } from './model-link.ts';
 import { Playout } from './playout.ts';
 import { TurnTiming } from './turn-timing.ts';
+import { VoiceReply } from './voice-reply.ts';
 import type { ConversationRecord, TranscriptEntry } from './records.ts';
 
 export type { ConversationCompliance, ConversationDeps, ConversationSettings } from './conversation-deps.ts';
+
+type PendingInput = { readonly kind: 'text' | 'dtmf'; readonly value: string } | { readonly kind: 'voice'; readonly pcm: Int16Array };
 
 export class Conversation {
   readonly id: string;
@@ -43,8 +47,11 @@ export class Conversation {
   private readonly noticeResponses = new Set<string>();
   /** Our own VAD, for models that do not report the caller's speech over finished audio (initVad() first). */
   private speechDetector: SpeechDetector | null = null;
-  /** Typed text and keys that arrived while no model session was open (connecting, reconnecting). */
-  private pendingInput: Array<{ kind: 'text' | 'dtmf'; value: string }> = [];
+  /** Typed text, keys and voice notes that arrived while no model session was open (connecting, reconnecting). */
+  private pendingInput: PendingInput[] = [];
+  /** Voice-note channels answer a voice note with a voice note and typed text with text. */
+  private replyWith: 'text' | 'audio' = 'text';
+  private readonly voiceReply: VoiceReply | null;
   private readonly timing: TurnTiming;
   private ending: Promise<void> | null = null;
   private writes: Promise<void> = Promise.resolve();
@@ -58,6 +65,7 @@ export class Conversation {
     this.tools = new Map(deps.agent.tools.map((tool) => [tool.name, tool as ToolSpec]));
     this.playout = new Playout((event) => connection.send(event), connection.capabilities.playbackMarks);
     this.timing = new TurnTiming(deps.metrics);
+    this.voiceReply = connection.capabilities.voiceNotes && !connection.capabilities.audio ? new VoiceReply() : null;
     const subject = connection.info.from;
     this.compliance = new ComplianceDuties(deps.compliance, { id: this.id, channel: this.channel, ...(subject ? { subject } : {}) }, this.log);
     this.link = new ModelLink({
@@ -107,6 +115,12 @@ export class Conversation {
     }
     const session = this.session;
     if (this.ended || !session) return;
+    if (this.deps.resumed) {
+      // The customer was told at the start of this conversation; a chat that wakes up again just carries on.
+      if (fallbackReason) this.noteModelSwitch('fallback', fallbackReason);
+      if (!this.flushPendingInput()) session.createResponse();
+      return;
+    }
     const disclosure = this.deps.translate(this.locale, 'common:disclosure', { business: settings.businessName });
     this.record({ role: 'assistant', kind: 'disclosure', text: disclosure });
     this.noticesToProtect = this.compliance.recording ? 2 : 1;
@@ -150,12 +164,15 @@ export class Conversation {
         this.onCallerAudio(event.frame);
         return;
       case 'text':
-        this.deliverInput('text', event.text);
+        this.deliverInput({ kind: 'text', value: event.text });
+        return;
+      case 'voice_note':
+        this.deliverInput({ kind: 'voice', pcm: event.pcm });
         return;
       case 'dtmf':
         // A key press interrupts a prompt, as on any phone menu.
         this.interrupt('dtmf');
-        this.deliverInput('dtmf', event.digit);
+        this.deliverInput({ kind: 'dtmf', value: event.digit });
         return;
       case 'mark':
         this.playout.onMark(event.name);
@@ -175,14 +192,19 @@ export class Conversation {
     if (this.speechDetector.process(frame) === 'start') this.interrupt('speech');
   }
 
-  /** Passes typed text or a key to the model, or keeps it until a session is open. */
-  private deliverInput(kind: 'text' | 'dtmf', value: string): void {
+  /** Passes typed text, a key or a voice note to the model, or keeps it until a session is open. */
+  private deliverInput(input: PendingInput): void {
     const session = this.session;
     if (!session) {
-      this.pendingInput.push({ kind, value });
+      this.pendingInput.push(input);
       return;
     }
-    if (kind === 'text') this.followLanguage(value);
+    if (input.kind === 'voice') return this.deliverVoiceNote(session, input.pcm);
+    const { kind, value } = input;
+    if (kind === 'text') {
+      this.followLanguage(value);
+      this.answerWith(session, 'text');
+    }
     this.record({ role: 'user', kind, text: value });
     this.timing.turnEnded();
     const redact = this.deps.redactModelInput;
@@ -190,11 +212,33 @@ export class Conversation {
     else session.sendDtmf(value);
   }
 
+  /** A whole recorded message is one turn: its frames, then the end of the turn; the answer comes as a voice note. */
+  private deliverVoiceNote(session: ModelSession, pcm: Int16Array): void {
+    this.record({ role: 'user', kind: 'event', text: `voice note (${(pcm.length / CANONICAL_SAMPLE_RATE).toFixed(1)} s)` });
+    this.answerWith(session, 'audio');
+    for (let offset = 0; offset < pcm.length; offset += FRAME_SAMPLES) {
+      if (offset + FRAME_SAMPLES <= pcm.length) session.sendAudio(pcm.subarray(offset, offset + FRAME_SAMPLES));
+      else {
+        const last = new Int16Array(FRAME_SAMPLES); // the tail, padded with silence to a whole frame
+        last.set(pcm.subarray(offset));
+        session.sendAudio(last);
+      }
+    }
+    session.commitAudio();
+    this.timing.turnEnded();
+  }
+
+  private answerWith(session: ModelSession, modality: 'text' | 'audio'): void {
+    if (!this.voiceReply) return;
+    this.replyWith = modality;
+    session.replyWith?.(modality);
+  }
+
   /** Delivers what was kept while no session was open; false when there was nothing. */
   private flushPendingInput(): boolean {
     const pending = this.pendingInput;
     this.pendingInput = [];
-    for (const input of pending) this.deliverInput(input.kind, input.value);
+    for (const input of pending) this.deliverInput(input);
     return pending.length > 0;
   }
 
@@ -213,6 +257,7 @@ export class Conversation {
         }
         return;
       case 'response_done':
+        this.sendVoiceReply();
         if (!this.cancelledResponses.delete(event.responseId)) this.playout.finishResponse();
         if (this.noticeResponses.delete(event.responseId)) this.playout.protectSent();
         if (this.currentResponseId === event.responseId) this.currentResponseId = null;
@@ -227,7 +272,7 @@ export class Conversation {
       case 'transcript':
         if (event.role === 'user') this.followLanguage(event.text);
         this.record({ role: event.role, kind: 'speech', text: event.text });
-        if (event.role === 'assistant' && this.deps.connection.capabilities.text) this.deps.connection.send({ type: 'text', text: event.text });
+        this.showTranscript(event.role, event.text);
         return;
       case 'tool_call':
         void this.callTool(event.callId, event.name, event.arguments);
@@ -260,9 +305,38 @@ export class Conversation {
     }
   }
 
+  /** What was said reaches the customer: as a live transcript, as the answer's text, or with its voice note. */
+  private showTranscript(role: 'user' | 'assistant', text: string): void {
+    const { connection } = this.deps;
+    if (connection.capabilities.transcripts) return connection.send({ type: 'transcript', role, text });
+    if (role !== 'assistant' || !connection.capabilities.text) return;
+    if (this.voiceReply && this.replyWith === 'audio') this.voiceReply.addTranscript(text);
+    else connection.send({ type: 'text', text });
+  }
+
+  /** A voice-note channel gets the finished answer as one recording (with its transcript). */
+  private sendVoiceReply(): void {
+    const reply = this.voiceReply;
+    if (!reply) return;
+    if (this.replyWith !== 'audio') return reply.discard(); // a model that cannot answer in text only still spoke
+    if (reply.empty) {
+      // Nothing was spoken (a text-only model): the words still reach the customer.
+      const { transcript } = reply.take();
+      if (transcript) this.deps.connection.send({ type: 'text', text: transcript });
+      return;
+    }
+    const { pcm, transcript } = reply.take();
+    this.timing.audioOut(this.link.modelName);
+    this.deps.connection.send({ type: 'voice_note', pcm, ...(transcript ? { transcript } : {}) });
+  }
+
   private playAudio(pcm: Int16Array, responseId: string, itemId: string): void {
     const { connection, metrics } = this.deps;
-    if (this.cancelledResponses.has(responseId) || !connection.capabilities.audio) return;
+    if (this.cancelledResponses.has(responseId)) return;
+    if (!connection.capabilities.audio) {
+      if (this.voiceReply && this.replyWith === 'audio') this.voiceReply.add(pcm);
+      return;
+    }
     this.timing.audioOut(this.link.modelName);
     const started = performance.now();
     const frames = this.playout.push(pcm, itemId);

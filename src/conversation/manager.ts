@@ -124,12 +124,14 @@ export class ConversationManager {
       this.prewarmed.delete(conversationId);
     }
     const audioOutput = connection.capabilities.audio || connection.capabilities.voiceNotes;
+    const liveAudio = connection.capabilities.audio;
     const conversation = new Conversation({
       connection,
       model: this.deps.model,
       ...(this.deps.fallbackModel ? { fallbackModel: this.deps.fallbackModel } : {}),
       ...(prewarmed ? { prewarmed: prewarmed.session } : {}),
-      openSession: (model, currentLocale) => this.openSession(model, { conversationId, channel: connection.channel, locale: currentLocale, audioOutput }),
+      openSession: (model, currentLocale) => this.openSession(model, { conversationId, channel: connection.channel, locale: currentLocale, audioOutput, liveAudio }),
+      ...(record?.status === 'ended' ? { resumed: true } : {}),
       locale,
       agent: this.deps.agent,
       records: this.records,
@@ -158,7 +160,7 @@ export class ConversationManager {
 
   private async openSession(
     model: RealtimeModel,
-    target: { conversationId: string; channel: string; locale: string; audioOutput: boolean },
+    target: { conversationId: string; channel: string; locale: string; audioOutput: boolean; liveAudio?: boolean },
   ): Promise<ModelSession> {
     const { agent, log, store } = this.deps;
     return model.connect({

@@ -7,6 +7,8 @@ export type InboundEvent =
   /** One 20 ms canonical frame (see Pcm16Frame for the lifetime rule). */
   | { readonly type: 'audio'; readonly frame: Pcm16Frame }
   | { readonly type: 'text'; readonly text: string }
+  /** A whole recorded message (a WhatsApp voice note), canonical PCM16 24 kHz: one turn, answered as a voice note. */
+  | { readonly type: 'voice_note'; readonly pcm: Int16Array }
   | { readonly type: 'dtmf'; readonly digit: string }
   /** The audio queued before this mark has finished playing to the customer (or was cleared). */
   | { readonly type: 'mark'; readonly name: string }
@@ -18,6 +20,8 @@ export type OutboundEvent =
   /** One 20 ms canonical frame to play, in order after what was sent before. */
   | { readonly type: 'audio'; readonly frame: Pcm16Frame }
   | { readonly type: 'text'; readonly text: string }
+  /** What was said, for channels that show a live transcript (capabilities.transcripts); replaces `text` there. */
+  | { readonly type: 'transcript'; readonly role: 'user' | 'assistant'; readonly text: string }
   /** A whole recorded reply, for channels that deliver audio as a message (WhatsApp voice notes). */
   | { readonly type: 'voice_note'; readonly pcm: Int16Array; readonly transcript?: string }
   /** Drop every queued frame at once (barge-in). Queued marks come back as played. */
@@ -42,6 +46,8 @@ export interface ChannelCapabilities {
   readonly voiceNotes: boolean;
   /** Can hand the customer to a person. */
   readonly transfer: boolean;
+  /** Shows what both sides said as `transcript` events (the web widget). */
+  readonly transcripts?: boolean;
 }
 
 /** Who and what a connection is about, fixed when it opens. */
@@ -147,6 +153,8 @@ export interface ChannelContext {
   prepareConversation(request: ConversationRequest): Promise<{ conversationId: string; locale: string }>;
   /** Hands a new live connection to the orchestrator. */
   accept(connection: Connection): void;
+  /** A text of the locale packs (`namespace:key`), for replies a channel writes itself (a voice note it cannot play). */
+  translate(locale: string, key: string, vars?: Record<string, unknown>): string;
   /** Counts wire traffic for metrics. */
   countFrames(channel: string, direction: 'in' | 'out', frames: number): void;
 }

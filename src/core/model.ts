@@ -44,8 +44,13 @@ export interface ModelSessionOptions {
   /** Restored into the session before the first turn (reconnect, rotation, fallback). */
   readonly history: readonly HistoryItem[];
   readonly voice?: string;
-  /** False for chat channels: the session answers with transcript events only and synthesises no audio. */
+  /** False for text-only channels: the session answers with transcript events only and synthesises no audio. */
   readonly audioOutput: boolean;
+  /**
+   * The customer's audio is a live stream whose turns the model's VAD ends (phone, widget). False for voice notes:
+   * each note is sent whole and ended with commitAudio(). Defaults to `audioOutput`.
+   */
+  readonly liveAudio?: boolean;
   readonly log: Logger;
   /** For provider state that must outlive a socket (resumption handles), under keys `model:<conversationId>:...`. */
   readonly store?: Store;
@@ -116,6 +121,11 @@ export interface ModelSession {
   sendDtmf(digit: string): void;
   /** Speaks `text` as it is (the disclosure greeting, notices). */
   say(text: string): void;
+  /**
+   * How the next responses should come, for channels that answer text with text and voice notes with voice notes.
+   * Optional: a session that cannot choose per response answers as opened, and the conversation drops the audio.
+   */
+  replyWith?(modality: 'text' | 'audio'): void;
   /** Asks for a response now. */
   createResponse(): void;
   /** Stops the response being generated. Harmless when none is. */

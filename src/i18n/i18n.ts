@@ -35,7 +35,7 @@ export function fallbackChain(locale: string): readonly SupportedLocale[] {
 }
 
 /** One file per namespace in every language folder. */
-export const namespaces = ['common', 'menu', 'booking', 'handoff'] as const;
+export const namespaces = ['common', 'menu', 'booking', 'handoff', 'whatsapp'] as const;
 export type Namespace = (typeof namespaces)[number];
 
 const DEFAULT_DIR = fileURLToPath(new URL('../../locales/', import.meta.url));

@@ -180,6 +180,13 @@ export class FakeConnection implements Connection {
     this.#deliver({ type: 'text', text });
   }
 
+  /** A whole recorded message of `ms` milliseconds at a constant level. */
+  pushVoiceNote(ms: number, level = 4000): void {
+    const pcm = new Int16Array(Math.round((ms * 24_000) / 1000));
+    for (let s = 0; s < pcm.length; s++) pcm[s] = s % 2 === 0 ? level : -level;
+    this.#deliver({ type: 'voice_note', pcm });
+  }
+
   pushDtmf(digit: string): void {
     this.#deliver({ type: 'dtmf', digit });
   }

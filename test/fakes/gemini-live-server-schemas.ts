@@ -110,6 +110,8 @@ export const setupSchema = z.strictObject({
 const realtimeInput = z.union([
   z.strictObject({ audio: z.strictObject({ data: base64.min(4), mimeType: z.literal('audio/pcm;rate=16000') }) }),
   z.strictObject({ audioStreamEnd: z.literal(true) }),
+  z.strictObject({ activityStart: z.strictObject({}) }),
+  z.strictObject({ activityEnd: z.strictObject({}) }),
   z.strictObject({ text: z.string().min(1) }),
 ]);
 

@@ -64,6 +64,11 @@ export class FakeLiveSession {
   #reply: { cancelled: boolean } | undefined;
   #speaking = false;
   #quietMs = 0;
+
+  /** The client turned the server's VAD off and brackets turns with activityStart/activityEnd (voice notes). */
+  get #manualActivity(): boolean {
+    return this.record.setup?.realtimeInputConfig?.automaticActivityDetection?.disabled === true;
+  }
   #calls = 0;
 
   constructor(
@@ -84,6 +89,13 @@ export class FakeLiveSession {
       const input = message.realtimeInput;
       if ('audio' in input) return this.#audio(input.audio.data, input.audio.mimeType);
       if ('audioStreamEnd' in input) return this.#endOfSpeech();
+      if ('activityStart' in input) {
+        if (!this.#manualActivity) return this.host.violation(this.record.id, 'activityStart while automatic activity detection is on');
+        this.interrupt();
+        this.#speaking = true;
+        return;
+      }
+      if ('activityEnd' in input) return this.#endOfSpeech();
       return this.#clientContent([{ role: 'user', parts: [{ text: input.text }] }], true);
     }
   }
@@ -160,6 +172,7 @@ export class FakeLiveSession {
     const samples = int16FromBytes(bytes);
     this.record.audioSamples += samples.length;
     const ms = (samples.length * 1000) / 16_000;
+    if (this.#manualActivity) return; // the client says where the turn ends
     if (rmsDbfs(samples) > LOUD_DBFS) {
       this.interrupt();
       this.#speaking = true;

@@ -194,7 +194,7 @@ export async function startFakeOpenAIRealtime(options: FakeOpenAIRealtimeOptions
         return truncate(session, event.item_id, event.audio_end_ms, event.event_id);
       case 'response.create':
         if (active.has(session)) return error(session, 'conversation_already_has_active_response', `Conversation already has an active response in progress: ${active.get(session)!.response.id}.`, event.event_id);
-        return respond(session, event.response?.instructions, event.response?.tool_choice);
+        return respond(session, event.response?.instructions, event.response?.tool_choice, event.response?.output_modalities);
       case 'response.cancel':
         if (!active.has(session)) return error(session, 'response_cancel_not_active', 'Cancellation failed: no active response found', event.event_id);
         return active.get(session)!.stop('client_cancelled');
@@ -262,11 +262,12 @@ export async function startFakeOpenAIRealtime(options: FakeOpenAIRealtimeOptions
     send(session, { type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript, usage: { type: 'duration', seconds: 1 } });
   }
 
-  function respond(session: FakeSession, instructions: string | undefined, toolChoice: unknown): void {
+  function respond(session: FakeSession, instructions: string | undefined, toolChoice: unknown, modalities?: readonly string[]): void {
     const last = session.items.at(-1);
     const tools = (session.config.tools as { name: string }[] | undefined) ?? [];
     const callTool = last?.role === 'user' && toolChoice !== 'none' && last.text?.toLowerCase().includes(trigger.word) && tools.some((tool) => tool.name === trigger.name);
-    const textOnly = (session.config.output_modalities as string[])[0] === 'text';
+    // A response.create may choose its own modality; otherwise the session's applies.
+    const textOnly = (modalities ?? (session.config.output_modalities as string[]))[0] === 'text';
     const response: FakeResponse = { id: newId('resp'), kind: callTool ? 'function_call' : textOnly ? 'text' : 'audio', instructions, toolChoice, status: 'in_progress', chunksSent: 0 };
     session.responses.push(response);
     const base = { object: 'realtime.response', id: response.id, conversation_id: `conv_${session.id}`, output_modalities: [textOnly ? 'text' : 'audio'] };

@@ -32,6 +32,7 @@ export type ModelCall =
   | { readonly method: 'listen' }
   | { readonly method: 'sendAudio'; readonly samples: number }
   | { readonly method: 'commitAudio' }
+  | { readonly method: 'replyWith'; readonly modality: 'text' | 'audio' }
   | { readonly method: 'sendText'; readonly text: string }
   | { readonly method: 'sendDtmf'; readonly digit: string }
   | { readonly method: 'say'; readonly text: string }
@@ -143,6 +144,10 @@ export class ScriptedSession implements ModelSession {
 
   commitAudio(): void {
     this.#record({ method: 'commitAudio' });
+  }
+
+  replyWith(modality: 'text' | 'audio'): void {
+    this.#record({ method: 'replyWith', modality });
   }
 
   sendText(text: string): void {

@@ -9,6 +9,8 @@ import { functionDeclarations } from './function-declarations.ts';
 export interface SetupParams {
   readonly model: string;
   readonly audioOutput: boolean;
+  /** False for voice notes: each note is bracketed with activityStart/activityEnd instead of the server's VAD. */
+  readonly liveAudio: boolean;
   readonly voice?: string;
   readonly locale: string;
   readonly instructions: string;
@@ -57,7 +59,10 @@ export function setupMessage(params: SetupParams): string {
     ...(declarations.length > 0 ? { tools: [{ functionDeclarations: declarations }] } : {}),
     // The server hears when the caller starts and stops; a start interrupts the model (the documented default,
     // stated so a change of default cannot silently turn barge-in off).
-    realtimeInputConfig: { automaticActivityDetection: { disabled: false }, activityHandling: 'START_OF_ACTIVITY_INTERRUPTS' },
+    // A voice note is one turn however long its pauses: the session marks where it starts and ends.
+    realtimeInputConfig: params.liveAudio
+      ? { automaticActivityDetection: { disabled: false }, activityHandling: 'START_OF_ACTIVITY_INTERRUPTS' }
+      : { automaticActivityDetection: { disabled: true } },
     // Handles on every resumable point. `transparent` is Vertex-only: the Gemini API refuses the whole setup.
     sessionResumption: params.handle ? { handle: params.handle } : {},
     // Without compression an audio session ends at 15 minutes of context; a sliding window lifts the limit.
@@ -138,6 +143,9 @@ export const RESPOND_NOW = '[Please respond now.]';
 
 /** Flushes the server's audio buffer: the caller's audio ended (a voice note, push-to-talk). */
 export const AUDIO_STREAM_END = JSON.stringify({ realtimeInput: { audioStreamEnd: true } });
+/** Bracket a voice note when the server's activity detection is off. */
+export const ACTIVITY_START = JSON.stringify({ realtimeInput: { activityStart: {} } });
+export const ACTIVITY_END = JSON.stringify({ realtimeInput: { activityEnd: {} } });
 
 /** 16 kHz PCM16 as base64, built by hand: this runs every few frames and JSON.stringify would only add cost. */
 export function audioMessage(base64: string): string {

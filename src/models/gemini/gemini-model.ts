@@ -61,6 +61,7 @@ export function createGeminiLiveModel(options: GeminiLiveModelOptions): Realtime
           setup: setupMessage({
             model: options.model,
             audioOutput: session.audioOutput,
+            liveAudio: session.liveAudio ?? session.audioOutput,
             voice: session.voice ?? options.voice,
             locale,
             instructions,
@@ -91,6 +92,7 @@ export function createGeminiLiveModel(options: GeminiLiveModelOptions): Realtime
           locale: session.locale,
           instructions: session.instructions,
           replyMode: replyMode(options.model, session.audioOutput),
+          liveAudio: session.liveAudio ?? session.audioOutput,
           handles,
           keepaliveIntervalMs,
           keepaliveTimeoutMs,

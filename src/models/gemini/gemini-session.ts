@@ -15,7 +15,7 @@ import { emitEvent } from '../emit-event.ts';
 import type { Pcm16Frame } from '../../core/audio.ts';
 import { ModelUnavailableError } from '../../core/model.ts';
 import type { ModelCapabilities, ModelEvent, ModelEventHandler, ModelFailure, ModelSession } from '../../core/model.ts';
-import { AUDIO_STREAM_END, RESPOND_NOW, dtmfNote, localeNote, sayPrompt, toolResponse, userText } from './client-messages.ts';
+import { ACTIVITY_END, ACTIVITY_START, AUDIO_STREAM_END, RESPOND_NOW, dtmfNote, localeNote, sayPrompt, toolResponse, userText } from './client-messages.ts';
 import type { ReplyMode } from './client-messages.ts';
 import { failureFromClose, failureFromError } from './failures.ts';
 import { LiveChannel } from './live-channel.ts';
@@ -45,6 +45,8 @@ export interface GeminiSessionSetup {
   readonly instructions: string;
   /** How the model answers (speech, text, or speech used only for its transcription). */
   readonly replyMode: ReplyMode;
+  /** False for voice notes: the session brackets each note with activityStart/activityEnd. */
+  readonly liveAudio: boolean;
   readonly handles: ResumptionHandles;
   readonly keepaliveIntervalMs: number;
   readonly keepaliveTimeoutMs: number;
@@ -65,6 +67,8 @@ export class GeminiLiveSession implements ModelSession {
   readonly #setup: GeminiSessionSetup;
   readonly #log: Logger;
   readonly #uplink: AudioUplink;
+  /** Between activityStart and activityEnd of a voice note. */
+  #inActivity = false;
   readonly #downlink: AudioDownlink;
   readonly #tracker: TurnTracker;
   readonly #channel: LiveChannel;
@@ -103,13 +107,21 @@ export class GeminiLiveSession implements ModelSession {
   }
 
   sendAudio(frame: Pcm16Frame): void {
-    if (!this.#ended) this.#uplink.push(frame);
+    if (this.#ended) return;
+    if (!this.#setup.liveAudio && !this.#inActivity) {
+      this.#inActivity = true;
+      this.#channel.send(ACTIVITY_START, false);
+    }
+    this.#uplink.push(frame);
   }
 
   commitAudio(): void {
     if (this.#ended) return;
     this.#uplink.flush();
-    this.#channel.send(AUDIO_STREAM_END, false);
+    if (this.#setup.liveAudio) return this.#channel.send(AUDIO_STREAM_END, false);
+    if (!this.#inActivity) return;
+    this.#inActivity = false;
+    this.#channel.send(ACTIVITY_END, false);
   }
 
   sendText(text: string): void {

@@ -68,9 +68,10 @@ export function createLocalModel(options: LocalModelOptions = {}): LocalModel {
 
     async connect(session: ModelSessionOptions): Promise<ModelSession> {
       session.signal?.throwIfAborted();
+      const liveAudio = session.liveAudio ?? session.audioOutput;
       const [speaker] = await Promise.all([
         session.audioOutput ? speech() : undefined,
-        session.audioOutput ? initVad() : undefined,
+        liveAudio ? initVad() : undefined,
         initI18n(),
       ]);
       session.signal?.throwIfAborted();
@@ -81,13 +82,14 @@ export function createLocalModel(options: LocalModelOptions = {}): LocalModel {
         id,
         locale: session.locale,
         tts: speaker,
+        liveAudio,
         business,
         now,
         chunkMs,
         log,
         locales,
         // Calls only: a chat's language comes from what the customer types.
-        languageMenu: session.history.length > 0 || !session.audioOutput ? [] : languageMenu,
+        languageMenu: session.history.length > 0 || !liveAudio ? [] : languageMenu,
       });
     },
 

@@ -38,6 +38,8 @@ export interface LocalSessionSetup {
   readonly locale: string;
   /** Undefined on chat channels: the session then answers with transcripts only. */
   readonly tts: EspeakTts | undefined;
+  /** Live audio whose turns the VAD ends (calls); false for voice notes, each ended by commitAudio(). */
+  readonly liveAudio: boolean;
   readonly business: string;
   readonly now: () => number;
   /** Audio is handed out in chunks of this length, yielding between them so cancelResponse() can stop a reply. */
@@ -88,6 +90,8 @@ export class LocalSession implements ModelSession {
   #lastDtmfAt = Number.NEGATIVE_INFINITY;
   #audioSinceTurn = false;
   #warnedFrame = false;
+  /** Replies are spoken; replyWith('text') turns it off for typed chat on a voice-note channel. */
+  #speaks: boolean;
   #closed = false;
 
   constructor(setup: LocalSessionSetup) {
@@ -96,7 +100,8 @@ export class LocalSession implements ModelSession {
     this.#languages = setup.languageMenu ?? [];
     this.#menu = initialMenuState(`${setup.id}-call`, undefined, this.#languages.length);
     // Chat channels send whole voice notes and end them with commitAudio(); only live audio needs the VAD.
-    this.#detector = setup.tts === undefined ? undefined : new SpeechDetector();
+    this.#detector = setup.liveAudio ? new SpeechDetector() : undefined;
+    this.#speaks = setup.tts !== undefined;
     this.#chunk = new Int16Array(Math.max(FRAME_SAMPLES, Math.round((setup.chunkMs * CANONICAL_SAMPLE_RATE) / 1000)));
   }
 
@@ -167,6 +172,10 @@ export class LocalSession implements ModelSession {
     this.#input({ type: 'digit', digit });
   }
 
+  replyWith(modality: 'text' | 'audio'): void {
+    this.#speaks = modality === 'audio' && this.#setup.tts !== undefined;
+  }
+
   say(text: string): void {
     if (this.#closed) return;
     this.#enqueue({ segments: [{ text, voice: voiceFor(this.#locale) }], after: [] });
@@ -231,7 +240,8 @@ export class LocalSession implements ModelSession {
     }
     const context: PromptContext = {
       locale: this.#locale,
-      text: this.#setup.tts === undefined,
+      // Chats (typed or voice notes) get the written wording: "reply 1", not "press 1".
+      text: !this.#setup.liveAudio,
       business: this.#setup.business,
       now: this.#setup.now(),
       languages: this.#languages,
@@ -302,7 +312,7 @@ export class LocalSession implements ModelSession {
     this.#emit({ type: 'response_started', responseId });
     let status: 'completed' | 'cancelled' | 'failed' = 'completed';
     let samples = 0;
-    const tts = this.#setup.tts;
+    const tts = this.#speaks ? this.#setup.tts : undefined;
     if (tts !== undefined) {
       // Every segment is queued for synthesis at once, so a reply in several voices (the language menu) plays as one
       // stretch of audio, without waiting for the next voice between segments.

@@ -9,6 +9,8 @@ export type SessionConfig = Readonly<Record<string, unknown>> & { readonly type:
 export interface ResponseParams {
   readonly instructions?: string;
   readonly tool_choice?: 'auto' | 'none' | 'required';
+  /** Overrides the session's modality for one response (text replies to typed chat on a voice-note channel). */
+  readonly output_modalities?: readonly ['text'] | readonly ['audio'];
 }
 
 export type ItemRole = 'user' | 'assistant' | 'system';

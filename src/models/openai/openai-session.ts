@@ -9,6 +9,7 @@ import type { Logger } from '../../core/channel.ts';
 import { ModelUnavailableError } from '../../core/model.ts';
 import type { ModelCapabilities, ModelEvent, ModelEventHandler, ModelFailure, ModelSession, ModelSessionOptions } from '../../core/model.ts';
 import * as wire from './client-events.ts';
+import type { ResponseParams } from './client-events.ts';
 import { classifyServerError, connectTimeout, handshakeFailure, heartbeatTimeout, networkFailure, socketClosed } from './failures.ts';
 import { EventMapper } from './event-mapper.ts';
 import { Heartbeat } from './heartbeat.ts';
@@ -70,6 +71,8 @@ export class OpenAISession implements ModelSession {
   #early: ModelEvent[] = [];
   #closing: Promise<void> | undefined;
   #uncommittedSamples = 0;
+  /** Answer in text although the session has audio output: typed chat on a voice-note channel. */
+  #textReplies = false;
   #dropping = false;
 
   static async open(setup: OpenAISessionSetup): Promise<OpenAISession> {
@@ -146,28 +149,38 @@ export class OpenAISession implements ModelSession {
       return;
     }
     this.#send(wire.audioCommit());
-    this.#gate.request();
+    this.#request();
   }
 
   sendText(text: string): void {
     if (this.#phase !== 'open') return;
     this.#send(wire.messageItem('user', text));
-    this.#gate.request();
+    this.#request();
   }
 
   sendDtmf(digit: string): void {
     if (this.#phase !== 'open' || !KEYPAD.test(digit)) return;
     this.#send(wire.messageItem('user', `[The caller pressed key ${digit.toUpperCase()} on the keypad]`));
-    this.#gate.request();
+    this.#request();
   }
 
   say(text: string): void {
     if (this.#phase !== 'open') return;
-    this.#gate.request({ instructions: sayInstructions(text), tool_choice: 'none' });
+    this.#request({ instructions: sayInstructions(text), tool_choice: 'none' });
+  }
+
+  /** Every response.create goes through here, so a text reply is asked for at request time. */
+  #request(params?: ResponseParams): void {
+    this.#gate.request(this.#textReplies ? { ...params, output_modalities: ['text'] } : params);
+  }
+
+  replyWith(modality: 'text' | 'audio'): void {
+    // A session opened without audio output can only answer in text.
+    this.#textReplies = modality === 'text' || !this.#setup.options.audioOutput;
   }
 
   createResponse(): void {
-    if (this.#phase === 'open') this.#gate.request();
+    if (this.#phase === 'open') this.#request();
   }
 
   cancelResponse(): void {
@@ -191,7 +204,7 @@ export class OpenAISession implements ModelSession {
   sendToolResult(callId: string, output: string): void {
     if (this.#phase !== 'open') return;
     this.#send(wire.functionCallOutput(callId, output));
-    this.#gate.request();
+    this.#request();
   }
 
   setLocale(locale: string, instructions: string): void {

@@ -55,7 +55,7 @@ export function buildSessionConfig(options: ModelSessionOptions, settings: Sessi
     noise_reduction: { type: noiseReduction(options.channel) },
     // Chat channels send whole voice notes and end each with commitAudio(): there, VAD would split a note into
     // several turns and answer each, so the turn is ours to end.
-    turn_detection: options.audioOutput ? { type: settings.turnDetection, create_response: true, interrupt_response: true } : null,
+    turn_detection: (options.liveAudio ?? options.audioOutput) ? { type: settings.turnDetection, create_response: true, interrupt_response: true } : null,
   };
   const audio = options.audioOutput ? { input, output: { format: PCM_24K, voice: options.voice ?? settings.voice } } : { input };
   return {

@@ -1,0 +1,43 @@
+// How many offers one client address may make per minute: a sliding window of the last accepted attempts' times.
+// In memory, per instance: with N instances behind a balancer a client gets at most N times the limit, which still
+// stops a loop of offers from one page from exhausting ports and CPU.
+const WINDOW_MS = 60_000;
+/** Addresses remembered at most; past it, the ones with nothing in their window are forgotten. */
+const SWEEP_AT = 10_000;
+
+export class OfferLimiter {
+  readonly #attempts = new Map<string, number[]>();
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (!Number.isInteger(perMinute) || perMinute < 1) throw new RangeError(`offers per minute must be a positive integer, got ${perMinute}`);
+  }
+
+  /** Counts an attempt from `address`; false when it is over the limit (a refused attempt is not counted). */
+  take(address: string): boolean {
+    const now = this.now();
+    if (this.#attempts.size >= SWEEP_AT) this.#sweep(now);
+    let times = this.#attempts.get(address);
+    if (!times) {
+      times = [];
+      this.#attempts.set(address, times);
+    }
+    while (times.length > 0 && times[0]! <= now - WINDOW_MS) times.shift();
+    if (times.length >= this.perMinute) return false;
+    times.push(now);
+    return true;
+  }
+
+  /** Addresses currently remembered (for tests and metrics). */
+  get size(): number {
+    return this.#attempts.size;
+  }
+
+  #sweep(now: number): void {
+    for (const [address, times] of this.#attempts) {
+      if (times.length === 0 || times[times.length - 1]! <= now - WINDOW_MS) this.#attempts.delete(address);
+    }
+  }
+}

@@ -1,0 +1,199 @@
+// Routes inbound WhatsApp messages to conversations, one chat at a time and in order: stored first (the inbox), then
+// read receipt, typing or recording indicator, voice notes downloaded and decoded to canonical audio, and the
+// message handed to the chat's live connection, opened on demand. Whatever goes wrong with one message costs that
+// message a clear reply in the customer's language, never the chat or any other chat.
+import { randomUUID } from 'node:crypto';
+import type { ChannelContext, Logger } from '../../src/core/channel.ts';
+import { decodeVoiceNote, encodeVoiceNote, VoiceNoteError } from '../../src/audio/voice-note.ts';
+import { describeError } from '../../src/errors.ts';
+import { ChatConnection } from './chat-connection.ts';
+import type { Inbox } from './inbox.ts';
+import { localeForNumber } from './locale-by-number.ts';
+import type { Outbox } from './outbox.ts';
+import type { IncomingMessage, TransportSink, WhatsAppTransport } from './transport.ts';
+
+export interface ChatSettings {
+  /** The model session closes after this long without a message either way. */
+  readonly idleMs: number;
+  /** How long a chat keeps its conversation after its last message (WhatsApp's customer service window). */
+  readonly conversationTtlMs: number;
+  readonly maxNoteSeconds: number;
+  /** A voice-note reply is followed by its text. */
+  readonly voiceTranscript: boolean;
+  readonly defaultLocale: string;
+  readonly locales: readonly string[];
+  /** The business's own number, for the conversation record. */
+  readonly businessNumber?: string;
+}
+
+export interface ChatsDeps {
+  readonly context: Pick<ChannelContext, 'accept' | 'translate' | 'store'>;
+  readonly inbox: Inbox;
+  readonly outbox: Outbox;
+  readonly settings: ChatSettings;
+  readonly log: Logger;
+  readonly alert: (kind: string, detail: Record<string, unknown>) => void;
+}
+
+const conversationKey = (transport: string, chat: string): string => `whatsapp:chat:${transport}:${chat}`;
+
+export class Chats {
+  private readonly live = new Map<string, ChatConnection>();
+  private readonly lines = new Map<string, Promise<void>>();
+  private readonly transports = new Map<string, WhatsAppTransport>();
+
+  constructor(private readonly deps: ChatsDeps) {}
+
+  /** What a transport delivers its messages to. */
+  sink(transport: WhatsAppTransport): TransportSink {
+    this.transports.set(transport.name, transport);
+    return {
+      receive: (message) => this.receive(transport, message),
+      alert: (kind, detail) => this.deps.alert(kind, { transport: transport.name, ...detail }),
+    };
+  }
+
+  /** Stored, then processed in the background in the chat's order; resolves once stored. */
+  async receive(transport: WhatsAppTransport, message: IncomingMessage): Promise<void> {
+    if (!(await this.deps.inbox.accept(message))) {
+      this.deps.log.debug({ transport: transport.name, messageId: message.id, kind: message.content.kind }, 'whatsapp: kept, not processed (duplicate or not yet readable)');
+      return;
+    }
+    this.enqueue(transport, message);
+  }
+
+  /** Messages stored by an instance that stopped before handling them. */
+  async recover(olderThanMs: number): Promise<number> {
+    const messages = await this.deps.inbox.unhandled(olderThanMs);
+    let recovered = 0;
+    for (const message of messages) {
+      const transport = this.transports.get(message.transport);
+      if (!transport) continue; // that transport runs elsewhere
+      this.enqueue(transport, message);
+      recovered++;
+    }
+    return recovered;
+  }
+
+  /** Live chats (a model session open). */
+  get liveCount(): number {
+    return this.live.size;
+  }
+
+  /** Waits for every message taken so far to be handed over (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.lines.size > 0) await Promise.all([...this.lines.values()]);
+  }
+
+  private enqueue(transport: WhatsAppTransport, message: IncomingMessage): void {
+    const key = `${transport.name}:${message.chat}`;
+    const next = (this.lines.get(key) ?? Promise.resolve())
+      .then(() => this.process(transport, message))
+      .catch((error: unknown) => this.deps.log.error({ transport: transport.name, messageId: message.id, err: describeError(error) }, 'whatsapp: message processing failed; it stays stored'));
+    this.lines.set(key, next);
+    void next.then(() => {
+      if (this.lines.get(key) === next) this.lines.delete(key);
+    });
+  }
+
+  private async process(transport: WhatsAppTransport, message: IncomingMessage): Promise<void> {
+    const { inbox } = this.deps;
+    void transport.markRead(message).catch(() => undefined);
+    const content = message.content;
+    if (content.kind === 'text') {
+      void transport.setPresence(message.chat, 'composing').catch(() => undefined);
+      return this.handOver(transport, message, { type: 'text', text: content.text });
+    }
+    if (content.kind === 'audio') {
+      const pcm = await this.readVoiceNote(transport, message);
+      if (pcm === null) return;
+      void transport.setPresence(message.chat, 'recording').catch(() => undefined);
+      return this.handOver(transport, message, { type: 'voice_note', pcm });
+    }
+    const type = content.kind === 'unsupported' ? content.type : content.kind;
+    this.deps.log.info({ transport: transport.name, messageId: message.id, type }, 'whatsapp: message type not handled; asked for text or a voice note');
+    await this.replyWithNotice(transport, message, 'whatsapp:unsupportedMessage');
+    await inbox.settle(message, 'rejected', `unsupported:${type}`);
+  }
+
+  /** The note as canonical audio, or null after telling the customer why it could not be used. */
+  private async readVoiceNote(transport: WhatsAppTransport, message: IncomingMessage): Promise<Int16Array | null> {
+    const { settings, log } = this.deps;
+    let reason: string;
+    let notice = 'whatsapp:voiceNoteUnreadable';
+    try {
+      const bytes = await transport.downloadAudio(message);
+      return decodeVoiceNote(bytes, { maxSeconds: settings.maxNoteSeconds });
+    } catch (error) {
+      reason = error instanceof VoiceNoteError ? error.code : 'download_failed';
+      if (reason === 'too_long') notice = 'whatsapp:voiceNoteTooLong';
+      if (reason === 'empty') notice = 'whatsapp:voiceNoteEmpty';
+      log.warn({ transport: transport.name, messageId: message.id, reason, err: describeError(error) }, 'whatsapp: voice note refused');
+    }
+    await this.replyWithNotice(transport, message, notice, { minutes: Math.floor(settings.maxNoteSeconds / 60) });
+    await this.deps.inbox.settle(message, 'rejected', `voice_note:${reason}`);
+    return null;
+  }
+
+  private async handOver(transport: WhatsAppTransport, message: IncomingMessage, event: { type: 'text'; text: string } | { type: 'voice_note'; pcm: Int16Array }): Promise<void> {
+    const connection = await this.connectionFor(transport, message);
+    connection.deliver(event);
+    // A connection refused at once (the gateway is draining) leaves the message unsettled, for the next start.
+    if (!connection.isClosed) await this.deps.inbox.settle(message, 'handled');
+  }
+
+  private async connectionFor(transport: WhatsAppTransport, message: IncomingMessage): Promise<ChatConnection> {
+    const key = `${transport.name}:${message.chat}`;
+    const existing = this.live.get(key);
+    const { context, settings } = this.deps;
+    const storeKey = conversationKey(transport.name, message.chat);
+    const known = await context.store.get(storeKey);
+    const conversationId = known ?? randomUUID();
+    await context.store.set(storeKey, conversationId, { ttlMs: settings.conversationTtlMs });
+    if (existing && !existing.isClosed) return existing;
+    const connection = new ChatConnection(
+      {
+        conversationId,
+        // A chat that carries on keeps the language its conversation settled on (the record's, when this is empty).
+        locale: known ? '' : localeForNumber(message.phone, settings.locales, settings.defaultLocale),
+        from: message.phone ?? message.chat,
+        ...(settings.businessNumber ? { to: settings.businessNumber } : {}),
+        providerId: message.chat,
+      },
+      {
+        text: (text) => void this.sendText(transport, message.chat, text),
+        voiceNote: (pcm, transcript) => void this.sendVoiceNote(transport, message.chat, pcm, transcript),
+      },
+      settings.idleMs,
+      (closed) => {
+        if (this.live.get(key) === closed) this.live.delete(key);
+      },
+    );
+    this.live.set(key, connection);
+    context.accept(connection);
+    return connection;
+  }
+
+  private async replyWithNotice(transport: WhatsAppTransport, message: IncomingMessage, key: string, vars: Record<string, unknown> = {}): Promise<void> {
+    const { context, settings } = this.deps;
+    const live = this.live.get(`${transport.name}:${message.chat}`);
+    // The live chat's language when there is one; the number's best guess otherwise.
+    const locale = (live && !live.isClosed && live.info.locale) || localeForNumber(message.phone, settings.locales, settings.defaultLocale);
+    await this.sendText(transport, message.chat, context.translate(locale, key, vars));
+  }
+
+  private sendText(transport: WhatsAppTransport, chat: string, text: string): Promise<void> {
+    return this.deps.outbox.send(transport, chat, 'text', async (via) => {
+      await via.sendText(chat, text);
+      void via.setPresence(chat, 'paused').catch(() => undefined);
+    });
+  }
+
+  private async sendVoiceNote(transport: WhatsAppTransport, chat: string, pcm: Int16Array, transcript: string | undefined): Promise<void> {
+    await this.deps.outbox.send(transport, chat, 'voice_note', async (via) => {
+      await via.sendVoiceNote(chat, encodeVoiceNote(pcm));
+      void via.setPresence(chat, 'paused').catch(() => undefined);
+    });
+    if (transcript && this.deps.settings.voiceTranscript) await this.sendText(transport, chat, transcript);
+  }
+}
