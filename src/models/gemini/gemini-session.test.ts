@@ -139,6 +139,19 @@ test('caller audio goes up as 16 kHz PCM, batched, and spoken input gets an answ
   assert.equal((await h.next('response_done')).status, 'completed');
 });
 
+test('a voice note is one turn: the server VAD is off and the note is bracketed by activityStart and activityEnd', async () => {
+  const h = await harness({ audioOutput: true, liveAudio: false, channel: 'whatsapp' });
+  const connection = latestConnection();
+  assert.deepEqual(connection.setup?.realtimeInputConfig, { automaticActivityDetection: { disabled: true } });
+  sendTone(h.session, 1000, -10);
+  sendTone(h.session, 1000, -90); // a pause that live VAD would take for the end of the turn
+  sendTone(h.session, 1000, -10);
+  h.session.commitAudio();
+  assert.equal((await h.next('transcript', (e) => e.role === 'user')).text, 'I would like an appointment');
+  assert.equal((await h.next('response_done')).status, 'completed');
+  assert.equal(h.events.filter((e) => e.type === 'response_started').length, 1, 'one answer for one note');
+});
+
 test('say(): one spoken response of audible audio with its transcript; createResponse() does not ask twice', async () => {
   const h = await harness();
   const disclosure = 'Hello, I am the virtual assistant of Asha Clinic. I am an AI, not a person.';

@@ -165,6 +165,26 @@ test('session: a voice note on chat is answered with the typing prompt', async (
   await h.session.close();
 });
 
+test('session: on a voice-note channel a note is one turn answered in speech, and typed text is answered in text', async () => {
+  const h = await open({ audioOutput: true, liveAudio: false, channel: 'whatsapp' });
+  const frame = new Int16Array(FRAME_SAMPLES);
+  // Speech, a long pause, speech: live VAD would make two turns of it; a voice note is one.
+  for (let i = 0; i < 150; i++) h.session.sendAudio(frame.fill(i < 50 || i >= 100 ? 3000 * (i % 2 ? 1 : -1) : 0));
+  h.session.replyWith?.('audio');
+  h.session.commitAudio();
+  assert.match(await assistant(h), /can't understand voice messages yet/u);
+  await h.next('response_done');
+  assert.equal(h.events.filter((e) => e.type === 'speech_started').length, 0, 'no live VAD on voice notes');
+  assert.equal(h.events.filter((e) => e.type === 'response_started').length, 1, 'one answer for one note');
+  assert.ok(h.takeAudio().length > 24_000, 'the answer is spoken');
+  h.session.replyWith?.('text');
+  h.session.sendText('what are your hours?');
+  await assistant(h);
+  await h.next('response_done', (e) => e.type === 'response_done' && h.events.filter((x) => x.type === 'response_done').length === 2);
+  assert.equal(h.takeAudio().length, 0, 'typed text gets no speech');
+  await h.session.close();
+});
+
 /** Canonical frames of the engine's own voice, as a caller's speech stand-in. */
 async function speechFrames(): Promise<Int16Array[]> {
   const talker = await open();

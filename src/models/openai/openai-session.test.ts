@@ -235,6 +235,30 @@ test('chat sessions answer in text, leave turns to commitAudio(), and skip commi
   assert.equal(fake.counters.events.get('input_audio_buffer.clear'), 1);
 });
 
+test('voice-note sessions speak, leave turns to commitAudio(), and answer typed text in text when asked to', async () => {
+  const harness = await session({ session: { audioOutput: true, liveAudio: false, channel: 'whatsapp' } });
+  const update = fake.lastSession().events[0];
+  assert.ok(update?.type === 'session.update');
+  assert.deepEqual(update.session.output_modalities, ['audio']);
+  assert.equal(update.session.audio?.input?.turn_detection, null, 'a note is one turn, however long its pauses');
+  harness.session.replyWith?.('text');
+  harness.session.sendText('what are your hours?');
+  await harness.next('transcript', (event) => event.role === 'assistant');
+  await harness.next('response_done');
+  assert.equal(harness.count('audio'), 0, 'a typed question gets no speech');
+  const textCreate = fake.lastSession().events.filter((event) => event.type === 'response.create').at(-1);
+  assert.ok(textCreate?.type === 'response.create');
+  assert.deepEqual(textCreate.response?.output_modalities, ['text']);
+
+  harness.session.replyWith?.('audio');
+  for (const frame of frames(25, true)) harness.session.sendAudio(frame);
+  harness.session.commitAudio();
+  await harness.next('response_done', (event) => harness.count('audio') > 0 && event.status === 'completed');
+  const audioCreate = fake.lastSession().events.filter((event) => event.type === 'response.create').at(-1);
+  assert.ok(audioCreate?.type === 'response.create');
+  assert.equal(audioCreate.response?.output_modalities, undefined, 'a voice note is answered as the session speaks');
+});
+
 test('setLocale() updates instructions and transcription language, not the voice', async () => {
   const harness = await session();
   harness.session.setLocale('pt-BR', 'Você é a recepcionista.');
