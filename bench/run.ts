@@ -9,6 +9,7 @@ console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, N
 await benchAudio();
 console.log('');
 await benchRedact();
+await (await import('./voice-note.bench.ts')).benchVoiceNote(); // prints its own leading blank line
 console.log('');
 await benchCalls({
   calls: Number(process.env.CALLS ?? 200),

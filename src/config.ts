@@ -98,6 +98,8 @@ const schema = z.object({
   WHATSAPP_CLOUD_API_URL: url(['https:', 'http:'], 'an http(s) base URL such as https://graph.facebook.com/v23.0').transform((value) => value ?? 'https://graph.facebook.com/v23.0'),
   /** An approved template sent when a reply falls outside the 24-hour customer service window. */
   WHATSAPP_CLOUD_TEMPLATE: optionalText,
+  /** The language the template was approved in, such as en_US, hi or pt_BR. */
+  WHATSAPP_CLOUD_TEMPLATE_LANGUAGE: optionalText.transform((value) => value ?? 'en_US'),
   /** Signs widget session tokens; a random one per process when unset (tokens then die with a restart). */
   WIDGET_SECRET: optionalText.pipe(z.string().min(32, 'at least 32 characters').optional()),
   /** Pages allowed to embed the widget, comma-separated origins; the gateway's own origin is always allowed. */

@@ -76,7 +76,7 @@ describe('widget assets', () => {
     }
   });
 
-  test('widget.js is valid script for a browser of 2020 (parses, no modules, no build step)', () => {
+  test('widget.js parses as a classic script: no modules, no build step', () => {
     assert.doesNotThrow(() => new Script(widgetSource.toString('utf8'), { filename: 'widget.js' }));
     assert.doesNotMatch(widgetSource.toString('utf8'), /^\s*(import|export)\s/m);
   });

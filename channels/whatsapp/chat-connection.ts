@@ -25,6 +25,10 @@ export class ChatConnection implements Connection {
   private held: InboundEvent[] = [];
   private idleTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The customer wrote and no answer has gone out since. */
+  private awaitingReply = false;
+  /** The gateway is stopping: close as soon as the pending answer is sent. */
+  private closeAfterReply = false;
 
   constructor(
     readonly info: ConnectionInfo,
@@ -51,6 +55,7 @@ export class ChatConnection implements Connection {
   deliver(event: InboundEvent): void {
     if (this.closed) return;
     this.touch();
+    this.awaitingReply = true;
     if (this.handler) this.handler(event);
     else this.held.push(event);
   }
@@ -59,16 +64,28 @@ export class ChatConnection implements Connection {
     if (this.closed) return;
     switch (event.type) {
       case 'text':
-        this.touch();
-        return this.replies.text(event.text);
+        this.replies.text(event.text);
+        return this.replied();
       case 'voice_note':
-        this.touch();
-        return this.replies.voiceNote(event.pcm, event.transcript);
+        this.replies.voiceNote(event.pcm, event.transcript);
+        return this.replied();
       default:
         // Live audio, marks and clears have no meaning in a chat; an `end` needs no message of its own (the
         // goodbye was the last reply), and hand-offs to a person arrive with the agent's tools.
         return;
     }
+  }
+
+  /** Shutdown: a quiet chat closes now, one waiting for its answer right after the answer (the chat resumes later). */
+  closeWhenQuiet(reason: string): void {
+    if (!this.awaitingReply) return this.close(reason);
+    this.closeAfterReply = true;
+  }
+
+  private replied(): void {
+    this.awaitingReply = false;
+    if (this.closeAfterReply) return this.close('shutdown');
+    this.touch();
   }
 
   close(reason: string): void {

@@ -4,7 +4,8 @@
 // message a clear reply in the customer's language, never the chat or any other chat.
 import { randomUUID } from 'node:crypto';
 import type { ChannelContext, Logger } from '../../src/core/channel.ts';
-import { decodeVoiceNote, encodeVoiceNote, VoiceNoteError } from '../../src/audio/voice-note.ts';
+import { VoiceNoteError } from '../../src/audio/voice-note.ts';
+import type { VoiceNoteCodec } from '../../src/audio/voice-note-codec.ts';
 import { describeError } from '../../src/errors.ts';
 import { ChatConnection } from './chat-connection.ts';
 import type { Inbox } from './inbox.ts';
@@ -30,6 +31,8 @@ export interface ChatsDeps {
   readonly context: Pick<ChannelContext, 'accept' | 'translate' | 'store'>;
   readonly inbox: Inbox;
   readonly outbox: Outbox;
+  /** Encodes and decodes notes off the event loop. */
+  readonly codec: VoiceNoteCodec;
   readonly settings: ChatSettings;
   readonly log: Logger;
   readonly alert: (kind: string, detail: Record<string, unknown>) => void;
@@ -73,6 +76,11 @@ export class Chats {
       recovered++;
     }
     return recovered;
+  }
+
+  /** Stopping: quiet chats end now, the others once their answer is out; new messages wait for the next start. */
+  closeAll(): void {
+    for (const connection of [...this.live.values()]) connection.closeWhenQuiet('shutdown');
   }
 
   /** Live chats (a model session open). */
@@ -123,7 +131,7 @@ export class Chats {
     let notice = 'whatsapp:voiceNoteUnreadable';
     try {
       const bytes = await transport.downloadAudio(message);
-      return decodeVoiceNote(bytes, { maxSeconds: settings.maxNoteSeconds });
+      return await this.deps.codec.decode(bytes, { maxSeconds: settings.maxNoteSeconds });
     } catch (error) {
       reason = error instanceof VoiceNoteError ? error.code : 'download_failed';
       if (reason === 'too_long') notice = 'whatsapp:voiceNoteTooLong';
@@ -191,7 +199,7 @@ export class Chats {
 
   private async sendVoiceNote(transport: WhatsAppTransport, chat: string, pcm: Int16Array, transcript: string | undefined): Promise<void> {
     await this.deps.outbox.send(transport, chat, 'voice_note', async (via) => {
-      await via.sendVoiceNote(chat, encodeVoiceNote(pcm));
+      await via.sendVoiceNote(chat, await this.deps.codec.encode(pcm));
       void via.setPresence(chat, 'paused').catch(() => undefined);
     });
     if (transcript && this.deps.settings.voiceTranscript) await this.sendText(transport, chat, transcript);

@@ -105,11 +105,11 @@ class PageWriter {
   }
 
   bytes(): Uint8Array {
-    return Buffer.concat(this.#pages);
+    return concatBytes(this.#pages);
   }
 
   #write(flags: number, packetContinues: boolean): void {
-    const body = Buffer.concat(this.#pieces);
+    const body = concatBytes(this.#pieces);
     const sequence = this.#pages.length;
     const pageFlags = flags | (sequence === 0 ? OGG_BOS : 0) | (this.#continued ? OGG_CONTINUED : 0);
     this.#pages.push(writeOggPage({ flags: pageFlags, granule: this.#granule, serial: this.#serial, sequence }, this.#lacing, body));
@@ -173,6 +173,7 @@ export interface OggOpusStream {
  * OggOpusError; a file without its end-of-stream page is 'truncated'.
  */
 export function demuxOggOpus(bytes: Uint8Array): OggOpusStream {
+  if (bytes.length === 0) throw new OggOpusError('not_ogg', 'The file is empty');
   const state = new DemuxState();
   let otherCodec: string | undefined;
   for (const page of readOggPages(bytes)) {
@@ -232,7 +233,7 @@ class DemuxState {
       const piece = page.body.subarray(start, end);
       if (this.#partial) {
         this.#partial.push(piece);
-        finished.push(Buffer.concat(this.#partial));
+        finished.push(concatBytes(this.#partial));
         this.#partial = undefined;
       } else {
         finished.push(piece);
@@ -320,6 +321,19 @@ function parseOpusTags(packet: Uint8Array): { vendor: string; comments: string[]
   const comments: string[] = [];
   for (let i = 0; i < count; i++) comments.push(text());
   return { vendor, comments };
+}
+
+/** Joins byte arrays into one plain Uint8Array (Buffer.concat may hand out a slice of Node's shared pool). */
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
 
 function magic(text: string): Uint8Array {

@@ -21,7 +21,7 @@ export class VoiceNoteError extends GatewayError {
 /**
  * Voice-note replies: 24 kbit/s, the middle of the 16-32 kbit/s range voice notes use. Opus then codes speech in
  * hybrid super-wideband mode, clearly better than 16 kbit/s wideband on a phone speaker, at 3 KB a second (a
- * 2-minute reply is ~360 KB). Complexity 5 keeps a 30 s reply near a quarter second of CPU; 10 costs ~40% more
+ * 2-minute reply is ~360 KB). Complexity 5 keeps a 30 s reply near a quarter second of CPU; 10 costs ~30% more
  * for a difference listeners do not hear on speech at this rate (bench/voice-note.bench.ts prints both).
  */
 export const VOICE_NOTE_BITRATE = 24_000;

@@ -115,6 +115,7 @@ export class Conversation {
     }
     const session = this.session;
     if (this.ended || !session) return;
+    if (this.voiceReply) session.replyWith?.(this.replyWith); // a chat's disclosure is written, not spoken
     if (this.deps.resumed) {
       // The customer was told at the start of this conversation; a chat that wakes up again just carries on.
       if (fallbackReason) this.noteModelSwitch('fallback', fallbackReason);
@@ -386,6 +387,7 @@ export class Conversation {
     // The old session's answer will never send response_done: close its playout so barge-in and waits stay right.
     this.playout.finishResponse();
     this.currentResponseId = null;
+    if (this.voiceReply) this.session?.replyWith?.(this.replyWith); // the new session answers the same way
     this.noteModelSwitch(kind, reason);
     if (kind === 'fallback') this.announceFallback(reason);
     if (this.flushPendingInput()) return;

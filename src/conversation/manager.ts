@@ -125,12 +125,14 @@ export class ConversationManager {
     }
     const audioOutput = connection.capabilities.audio || connection.capabilities.voiceNotes;
     const liveAudio = connection.capabilities.audio;
+    // The spoken language menu is answered on a keypad; the widget has its own language picker.
+    const languageChoice = connection.capabilities.dtmf;
     const conversation = new Conversation({
       connection,
       model: this.deps.model,
       ...(this.deps.fallbackModel ? { fallbackModel: this.deps.fallbackModel } : {}),
       ...(prewarmed ? { prewarmed: prewarmed.session } : {}),
-      openSession: (model, currentLocale) => this.openSession(model, { conversationId, channel: connection.channel, locale: currentLocale, audioOutput, liveAudio }),
+      openSession: (model, currentLocale) => this.openSession(model, { conversationId, channel: connection.channel, locale: currentLocale, audioOutput, liveAudio, languageChoice }),
       ...(record?.status === 'ended' ? { resumed: true } : {}),
       locale,
       agent: this.deps.agent,
@@ -160,7 +162,7 @@ export class ConversationManager {
 
   private async openSession(
     model: RealtimeModel,
-    target: { conversationId: string; channel: string; locale: string; audioOutput: boolean; liveAudio?: boolean },
+    target: { conversationId: string; channel: string; locale: string; audioOutput: boolean; liveAudio?: boolean; languageChoice?: boolean },
   ): Promise<ModelSession> {
     const { agent, log, store } = this.deps;
     return model.connect({

@@ -51,6 +51,8 @@ export interface ModelSessionOptions {
    * each note is sent whole and ended with commitAudio(). Defaults to `audioOutput`.
    */
   readonly liveAudio?: boolean;
+  /** Start with a spoken choice of language answered on the keypad (phone calls). Defaults to `liveAudio`. */
+  readonly languageChoice?: boolean;
   readonly log: Logger;
   /** For provider state that must outlive a socket (resumption handles), under keys `model:<conversationId>:...`. */
   readonly store?: Store;

@@ -26,7 +26,7 @@ const MAX_ID_LENGTH = 256;
 
 export function registerAdminRoutes(http: ChannelHttp, deps: AdminDeps): void {
   const guarded = (handler: (request: HttpRequest) => Promise<HttpReply>) => async (request: HttpRequest) =>
-    refusal(request, deps.adminToken) ?? (await handler(request));
+    adminRefusal(request, deps.adminToken) ?? (await handler(request));
 
   http.route(
     'GET',
@@ -78,7 +78,8 @@ export function registerAdminRoutes(http: ChannelHttp, deps: AdminDeps): void {
   );
 }
 
-function refusal(request: HttpRequest, adminToken: string | undefined): HttpReply | undefined {
+/** The reply that refuses an admin request (404 without ADMIN_TOKEN, 401, 403), or undefined to let it through. */
+export function adminRefusal(request: HttpRequest, adminToken: string | undefined): HttpReply | undefined {
   if (!adminToken) return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not Found' };
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(request.headers.authorization ?? '');
   if (!match) return { ...json(401, { error: 'an Authorization: Bearer <ADMIN_TOKEN> header is required' }), headers: { ...JSON_HEADERS, 'www-authenticate': 'Bearer realm="admin"' } };

@@ -8,7 +8,7 @@
  *   data-position  bottom-right (default), bottom-left, top-right or top-left
  *   data-title     the panel's heading
  *   data-raw-audio ask the microphone without echo cancellation, gain control and noise suppression
- *   data-debug     expose window.voiceWidgetDebug = { peer, channel, state, conversationId } for tests
+ *   data-debug     expose window.voiceWidgetDebug = { peer, channel, state, conversationId, lastError } for tests
  * The page URL's query can also carry voice-widget-raw-audio and voice-widget-debug (flags).
  *
  * The gateway is wherever this script came from. Plain ES2020, no framework, no build step; everything lives in a
@@ -18,7 +18,7 @@
   'use strict';
   // Only true during the script's first run, async or not: read it before anything awaits.
   const script = document.currentScript || document.querySelector('script[src*="widget.js"]');
-  if (!script || window.voiceWidgetLoaded) return;
+  if (!script || !script.src || window.voiceWidgetLoaded) return;
   window.voiceWidgetLoaded = true;
 
   const base = new URL('.', script.src);
@@ -106,7 +106,7 @@ form button,.ctl button{padding:8px 12px;border-radius:8px;border:1px solid #0f7
 <header><div style="flex:1"><h2 id="title"></h2><p class="st"><span class="dot"></span><span role="status" class="state">${STATES.idle}</span></p></div>
 <button class="x" type="button" aria-label="Close the panel (the call goes on)">×</button></header>
 <div class="bar"><label for="lang">Language</label><select id="lang">${LOCALES.map(([code, label]) => `<option value="${code}" lang="${code}">${label}</option>`).join('')}</select></div>
-<ol class="log" role="log" aria-live="polite" aria-label="Conversation"></ol>
+<ol class="log" role="log" aria-live="polite" aria-label="Conversation" tabindex="0"></ol>
 <p class="note" role="alert" hidden></p>
 <form><input type="text" maxlength="${MAX_TEXT}" autocomplete="off" enterkeyhint="send" aria-label="Type a message" placeholder="Type a message…"><button type="submit">Send</button></form>
 <div class="ctl"><button class="mute" type="button" aria-pressed="false" disabled>Mute</button><button class="call" type="button">Start call</button></div>
@@ -132,7 +132,6 @@ form button,.ctl button{padding:8px 12px;border-radius:8px;border:1px solid #0f7
 
   /** The call in progress, or null. A newer call replaces it, and late async steps of the old one see that. */
   let call = null;
-  let conversationId;
   const debug = flag('debug') ? (window.voiceWidgetDebug = {}) : null;
 
   function show(state) {
@@ -164,10 +163,10 @@ form button,.ctl button{padding:8px 12px;border-radius:8px;border:1px solid #0f7
     log.scrollTop = log.scrollHeight;
   }
 
-  function open(focusInside) {
+  function open() {
     panel.hidden = false;
     launch.setAttribute('aria-expanded', 'true');
-    if (focusInside) input.focus();
+    input.focus();
   }
 
   function close() {
@@ -184,12 +183,16 @@ form button,.ctl button{padding:8px 12px;border-radius:8px;border:1px solid #0f7
     const timer = setTimeout(() => abort.abort(), 15000);
     let response;
     try {
+      // JSON sent as text/plain is a CORS "simple request": no preflight round trip before each call.
       response = await fetch(new URL(path, base), {
         method: 'POST', mode: 'cors', credentials: 'omit', signal: abort.signal,
-        headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+        headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: JSON.stringify(body),
       });
     } catch (error) {
-      throw failure('network', String(error));
+      // A refused origin gets no CORS headers, which fetch reports like a network failure: the gateway answering
+      // an opaque request tells the two apart.
+      const reachable = await fetch(new URL('widget.js', base), { mode: 'no-cors', cache: 'no-store' }).then(() => true, () => false);
+      throw failure(reachable && !abort.signal.aborted ? 'origin' : 'network', String(error));
     } finally {
       clearTimeout(timer);
     }
@@ -221,7 +224,6 @@ form button,.ctl button{padding:8px 12px;border-radius:8px;border:1px solid #0f7
     // Asked for right away, still inside the click, while the session is fetched.
     const mic = microphone();
     current.micPromise = mic;
-    conversationId = undefined;
     notify('');
     show('connecting');
     try {
@@ -257,8 +259,7 @@ form button,.ctl button{padding:8px 12px;border-radius:8px;border:1px solid #0f7
       if (call !== current) return;
       const answer = await post('widget/offer', { token: session.token, sdp: pc.localDescription.sdp, locale });
       if (call !== current) return;
-      conversationId = answer.conversationId;
-      if (debug) debug.conversationId = conversationId;
+      if (debug) debug.conversationId = answer.conversationId;
       await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     } catch (error) {
       if (call === current) finish(error.kind || 'lost', error);
@@ -314,7 +315,9 @@ form button,.ctl button{padding:8px 12px;border-radius:8px;border:1px solid #0f7
       pc.close();
     }
     if (debug && error) debug.lastError = error.message;
-    if (problem) notify(MESSAGES[problem] || MESSAGES.lost);
+    notify(problem ? MESSAGES[problem] || MESSAGES.lost : '');
+    muteButton.setAttribute('aria-pressed', 'false');
+    muteButton.textContent = 'Mute';
     show(problem ? 'error' : 'ended');
   }
 
@@ -328,7 +331,7 @@ form button,.ctl button{padding:8px 12px;border-radius:8px;border:1px solid #0f7
 
   launch.addEventListener('click', () => {
     if (!panel.hidden) return close();
-    open(true);
+    open();
     if (!call) start();
   });
   $('.x').addEventListener('click', close);

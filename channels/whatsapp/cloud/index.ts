@@ -18,6 +18,7 @@ export const DEFAULT_API_URL = 'https://graph.facebook.com/v23.0';
 /** Voice notes are small; this leaves room for long ones and nothing silly (WhatsApp's own audio limit is 16 MB). */
 export const DEFAULT_MAX_MEDIA_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 15_000;
+const TOKEN_ALERT_INTERVAL_MS = 15 * 60 * 1000;
 
 export interface CloudTransportOptions {
   /** A system-user access token with whatsapp_business_messaging. Never logged. */
@@ -46,6 +47,8 @@ export interface CloudTransportHandle {
   sendTemplate(chat: string, template: TemplateMessage): Promise<string>;
   /** Whether free-form messages can reach this chat now (the customer wrote within 24 hours). */
   isWindowOpen(chat: string): Promise<boolean>;
+  /** Stops taking notifications (a drain): Meta gets 503 and redelivers later, to whichever instance answers. */
+  stop(): void;
 }
 
 export function createCloudTransport(options: CloudTransportOptions): CloudTransportHandle {
@@ -56,6 +59,8 @@ export function createCloudTransport(options: CloudTransportOptions): CloudTrans
   const apiUrl = normaliseApiUrl(options.apiUrl ?? DEFAULT_API_URL);
   const log = options.log.child({ transport: 'whatsapp-cloud' });
   let sink: TransportSink | undefined;
+  let accepting = true;
+  let lastTokenAlertAt = Number.NEGATIVE_INFINITY;
 
   const graph = new GraphClient({
     token: options.token,
@@ -63,6 +68,9 @@ export function createCloudTransport(options: CloudTransportOptions): CloudTrans
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     onAuthFailure(detail) {
       log.error(detail, 'Meta refused the WhatsApp Cloud access token: renew it or check its permissions');
+      // Every request fails the same way until someone acts: one alert per quarter hour is enough to wake them.
+      if (Date.now() - lastTokenAlertAt < TOKEN_ALERT_INTERVAL_MS) return;
+      lastTokenAlertAt = Date.now();
       sink?.alert('cloud_token_refused', { ...detail });
     },
   });
@@ -81,9 +89,12 @@ export function createCloudTransport(options: CloudTransportOptions): CloudTrans
       if (sink) throw new Error('the WhatsApp Cloud webhook is already registered');
       sink = givenSink;
       http.route('GET', WEBHOOK_PATH, verificationRoute(options.verifyToken, log));
-      http.route('POST', WEBHOOK_PATH, notificationRoute({ appSecret: options.appSecret, phoneNumberId: options.phoneNumberId, log, window, transport, sink: givenSink }));
+      http.route('POST', WEBHOOK_PATH, notificationRoute({ appSecret: options.appSecret, phoneNumberId: options.phoneNumberId, log, window, transport, sink: givenSink, isAccepting: () => accepting }));
     },
     sendTemplate: (chat, template) => transport.sendTemplate(chat, template),
     isWindowOpen: (chat) => window.isOpen(chat),
+    stop() {
+      accepting = false;
+    },
   };
 }

@@ -34,6 +34,8 @@ export interface NotificationDeps {
   readonly window: ServiceWindow;
   readonly transport: CloudTransport;
   readonly sink: TransportSink;
+  /** False once the channel is stopping. */
+  readonly isAccepting: () => boolean;
 }
 
 export function notificationRoute(deps: NotificationDeps): Handler {
@@ -44,6 +46,9 @@ export function notificationRoute(deps: NotificationDeps): Handler {
       log.warn({ remoteAddress: request.remoteAddress, reason: `${verdict}-signature` }, 'refused webhook: X-Hub-Signature-256 does not prove it came from Meta');
       return text(403, 'invalid X-Hub-Signature-256');
     }
+
+    // After the signature, so that strangers cannot tell a draining instance from a working one.
+    if (!deps.isAccepting()) return text(503, 'not accepting notifications, retry later');
 
     const parsed = parseNotification(request.rawBody, deps.phoneNumberId, log);
     if ('problem' in parsed) {

@@ -89,7 +89,7 @@ export function createLocalModel(options: LocalModelOptions = {}): LocalModel {
         log,
         locales,
         // Calls only: a chat's language comes from what the customer types.
-        languageMenu: session.history.length > 0 || !liveAudio ? [] : languageMenu,
+        languageMenu: session.history.length > 0 || !(session.languageChoice ?? liveAudio) ? [] : languageMenu,
       });
     },
 

@@ -1,0 +1,117 @@
+// The WhatsApp channel: chat and voice notes through Baileys (a number linked like WhatsApp Web) and/or the official
+// Cloud API (webhooks and the Graph API). Both feed the same inbox and per-chat conversations; each chat is answered
+// through the transport it came from. Only the transport folders know their vendor.
+import type { Channel, ChannelContext } from '../../src/core/channel.ts';
+import { VoiceNoteCodec } from '../../src/audio/voice-note-codec.ts';
+import { createAlerts } from './alerts.ts';
+import { createBaileysTransport, type BaileysTransport, type SocketFactory } from './baileys/index.ts';
+import { WHATSAPP_CAPABILITIES } from './chat-connection.ts';
+import { Chats, type ChatSettings } from './chats.ts';
+import { createCloudTransport, type CloudTransportHandle } from './cloud/index.ts';
+import { Inbox } from './inbox.ts';
+import { Outbox } from './outbox.ts';
+import { registerPairingRoutes } from './pairing-routes.ts';
+import { qrForTerminal } from './qr.ts';
+
+export interface WhatsAppChannelOptions {
+  readonly chats: Omit<ChatSettings, 'conversationTtlMs'> & { readonly conversationTtlMs?: number };
+  /** Shortest gap between two messages to one chat. */
+  readonly sendIntervalMs: number;
+  /** How long inbound messages are kept (personal data). */
+  readonly retentionMs: number;
+  readonly alertWebhookUrl?: string;
+  readonly adminToken?: string;
+  readonly baileys?: {
+    /** Names the auth state and lease in the store. */
+    readonly account: string;
+    readonly number?: string;
+    readonly groups: boolean;
+    readonly socketFactory?: SocketFactory;
+    readonly print?: ((text: string) => void) | null;
+  };
+  readonly cloud?: {
+    readonly token: string;
+    readonly appSecret: string;
+    readonly verifyToken: string;
+    readonly phoneNumberId: string;
+    readonly apiUrl?: string;
+    /** Sent when a reply falls outside the 24-hour window. */
+    readonly template?: { readonly name: string; readonly language: string };
+  };
+  /** Messages a stopped instance stored but did not handle are taken up once they are this old. */
+  readonly recoverAfterMs?: number;
+}
+
+/** WhatsApp's customer service window: a chat keeps its conversation this long after its last message. */
+const SERVICE_WINDOW_MS = 24 * 3600 * 1000;
+
+export function createWhatsAppChannel(options: WhatsAppChannelOptions): Channel {
+  let baileys: BaileysTransport | undefined;
+  let cloud: CloudTransportHandle | undefined;
+  let codec: VoiceNoteCodec | undefined;
+  let recovery: NodeJS.Timeout | undefined;
+  let chats: Chats | undefined;
+
+  return {
+    name: 'whatsapp',
+    capabilities: WHATSAPP_CAPABILITIES,
+    async start(context: ChannelContext) {
+      const log = context.log.child({ channel: 'whatsapp' });
+      const alert = createAlerts({ log, ...(options.alertWebhookUrl ? { webhookUrl: options.alertWebhookUrl } : {}) });
+      codec = new VoiceNoteCodec();
+      const template = options.cloud?.template;
+      const outbox = new Outbox({
+        intervalMs: options.sendIntervalMs,
+        alert,
+        log,
+        ...(template
+          ? { onWindowClosed: async (transport, chat) => void (transport === cloud?.transport && (await cloud.sendTemplate(chat, template))) }
+          : {}),
+      });
+      const router = new Chats({
+        context,
+        inbox: new Inbox(context.store, { retentionMs: options.retentionMs }),
+        outbox,
+        codec,
+        settings: { conversationTtlMs: SERVICE_WINDOW_MS, ...options.chats },
+        log,
+        alert,
+      });
+
+      chats = router;
+      if (options.cloud) {
+        cloud = createCloudTransport({ ...options.cloud, store: context.store, log });
+        cloud.register(context.http, router.sink(cloud.transport));
+        log.info({ phoneNumberId: options.cloud.phoneNumberId }, 'WhatsApp Cloud API webhook at /whatsapp/webhook');
+      }
+      if (options.baileys) {
+        const { socketFactory, print, ...settings } = options.baileys;
+        baileys = createBaileysTransport({
+          ...settings,
+          store: context.store,
+          log,
+          renderQr: qrForTerminal,
+          ...(socketFactory ? { socketFactory } : {}),
+          ...(print !== undefined ? { print } : {}),
+        });
+        registerPairingRoutes(context.http, baileys, options.adminToken);
+        // Not awaited past the lease: another instance may own the number, and this one waits its turn.
+        await baileys.start(router.sink(baileys.transport));
+      }
+      const recoverAfterMs = options.recoverAfterMs ?? 60_000;
+      recovery = setTimeout(() => {
+        router.recover(recoverAfterMs).then(
+          (count) => count > 0 && log.warn({ count }, 'whatsapp: messages stored but never handled were taken up again'),
+          (error: unknown) => log.error({ err: String(error) }, 'whatsapp: recovery of unhandled messages failed'),
+        );
+      }, recoverAfterMs);
+      recovery.unref();
+    },
+    async stop() {
+      clearTimeout(recovery);
+      chats?.closeAll();
+      await Promise.all([baileys?.stop(), cloud?.stop()]);
+      await codec?.close();
+    },
+  };
+}
