@@ -25,6 +25,8 @@ export interface StoredAuthState {
   saveCreds(): Promise<void>;
   /** Resolves once every creds write asked for so far has finished (or failed). */
   flush(): Promise<void>;
+  /** Refuses every later write (the keys are about to be wiped): a late update must not bring them back. */
+  retire(): void;
 }
 
 export class AuthStateUnreadableError extends Error {
@@ -37,16 +39,23 @@ export class AuthStateUnreadableError extends Error {
 export async function loadAuthState(options: AuthStateOptions): Promise<StoredAuthState> {
   const keys = authKeys(options.account);
   const creds = await readCreds(options.store, keys, options.account);
-  const signalKeys = makeCacheableSignalKeyStore(storeSignalKeys(options, keys), options.baileysLogger);
+  let retired = false;
+  const guard: WriteGuard = async () => {
+    if (retired) throw new Error(`the WhatsApp auth state of "${options.account}" was retired: write refused`);
+    await options.guard();
+  };
+  const signalKeys = makeCacheableSignalKeyStore(storeSignalKeys({ ...options, guard }, keys), options.baileysLogger);
 
   let queued: Promise<void> | undefined;
   let last: Promise<void> = Promise.resolve();
   function saveCreds(): Promise<void> {
+    if (retired) return Promise.resolve();
     if (queued) return queued;
     const write = last.then(async () => {
       // Serialised when the write starts, so an update that arrived while waiting is included.
       queued = undefined;
-      await options.guard();
+      if (retired) return;
+      await guard();
       await options.store.set(keys.creds, JSON.stringify(creds, BufferJSON.replacer));
     });
     queued = write;
@@ -54,7 +63,14 @@ export async function loadAuthState(options: AuthStateOptions): Promise<StoredAu
     return write;
   }
 
-  return { state: { creds, keys: signalKeys }, saveCreds, flush: () => last };
+  return {
+    state: { creds, keys: signalKeys },
+    saveCreds,
+    flush: () => last,
+    retire: () => {
+      retired = true;
+    },
+  };
 }
 
 /** Removes the creds and every key of the number (after a logout): the next socket pairs from scratch. */

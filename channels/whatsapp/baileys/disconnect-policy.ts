@@ -39,6 +39,11 @@ export class LoopGuard {
     this.#times.push(now);
     return true;
   }
+
+  /** Forgets past events (an operator asked for a fresh start). */
+  reset(): void {
+    this.#times.length = 0;
+  }
 }
 
 export function decideAfterDisconnect(disconnect: Disconnect, replaced: LoopGuard, now: number): DisconnectDecision {
