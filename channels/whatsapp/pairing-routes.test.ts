@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createHttpServer, type HttpServer } from '../../src/http/server.ts';
+import { createHttpServer, type GatewayHttp } from '../../src/http/server.ts';
 import { silentLogger } from '../../src/log.ts';
 import type { PairingState } from './baileys/index.ts';
 import { PAIRING_PATH, registerPairingRoutes } from './pairing-routes.ts';
@@ -9,7 +9,7 @@ import { qrForTerminal } from './qr.ts';
 const TOKEN = 'admin-token-0123456789';
 let state: PairingState = { status: 'connecting', updatedAt: 1 };
 let pairs = 0;
-let server: HttpServer;
+let server: GatewayHttp;
 let base: string;
 
 before(async () => {
@@ -32,7 +32,7 @@ test('the link state is shown to an operator with the admin token only', async (
 test('the QR is served as a PNG while there is one to scan, and a new pairing can be asked for', async () => {
   const none = await get(`${PAIRING_PATH}.png`);
   assert.equal(none.status, 404);
-  assert.match((await none.json()).error, /no QR to scan now/);
+  assert.match(((await none.json()) as { error: string }).error, /no QR to scan now/);
   state = { status: 'qr', qr: '2@abcdefghijklmnopqrstuvwxyz0123456789,KEY1,KEY2,ADV', updatedAt: 3 };
   const png = await get(`${PAIRING_PATH}.png`);
   assert.equal(png.status, 200);
