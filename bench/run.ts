@@ -4,12 +4,18 @@ import { cpus } from 'node:os';
 import { benchAudio } from './audio.bench.ts';
 import { benchCalls } from './calls.bench.ts';
 import { benchRedact } from './redact.bench.ts';
+import { benchVoiceNote } from './voice-note.bench.ts';
+import { benchWidgetCalls, benchWidgetGreeting, benchWidgetMedia } from './widget.bench.ts';
 
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`);
 await benchAudio();
 console.log('');
 await benchRedact();
-await (await import('./voice-note.bench.ts')).benchVoiceNote(); // prints its own leading blank line
+await benchVoiceNote(); // prints its own leading blank line
+console.log('');
+benchWidgetMedia();
+await benchWidgetCalls();
+await benchWidgetGreeting();
 console.log('');
 await benchCalls({
   calls: Number(process.env.CALLS ?? 200),

@@ -2,6 +2,8 @@
 import type { Channel } from '../src/core/channel.ts';
 import type { Config } from '../src/config.ts';
 import { createTwilioChannel } from './twilio/index.ts';
+import { createWebChannel } from './web/index.ts';
+import { webOptions } from './web/options-from-config.ts';
 import { createWhatsAppChannel } from './whatsapp/index.ts';
 import { whatsAppOptions } from './whatsapp/options-from-config.ts';
 
@@ -10,6 +12,7 @@ type ChannelFactory = (config: Config) => Channel | null;
 const factories: readonly ChannelFactory[] = [
   (config) => createTwilioChannel({ authToken: config.TWILIO_AUTH_TOKEN, accountSid: config.TWILIO_ACCOUNT_SID, localeByNumber: config.TWILIO_LOCALE_BY_NUMBER, defaultLocale: config.DEFAULT_LOCALE }),
   (config) => withOptions(whatsAppOptions(config), createWhatsAppChannel),
+  (config) => createWebChannel(webOptions(config)),
 ];
 
 /** A channel whose settings say it is off (null) is not created. */

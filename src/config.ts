@@ -110,6 +110,10 @@ const schema = z.object({
   WIDGET_TURN_CREDENTIAL: optionalText,
   /** Offers accepted per client address per minute. */
   WIDGET_OFFERS_PER_MINUTE: integer(1, 10_000, 10),
+  /** A JSON file of business tools that call HTTP APIs (src/agent/http-tools/README.md); see tools.example.json. */
+  TOOLS_FILE: optionalText,
+  /** Serves the demo booking API under /demo/booking/ (writes without authentication: for trying things out). */
+  DEMO_BOOKING_API: z.enum(['true', 'false'], 'true or false').default('false').transform((value) => value === 'true'),
   ADMIN_TOKEN: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
   /** Key of the customer pseudonyms in the audit trail and subject index; changing it orphans past conversations. */
   AUDIT_SECRET: optionalText.pipe(z.string().min(32, 'at least 32 characters').optional()),

@@ -17,6 +17,8 @@ import { GatewayMetrics } from './analytics/metrics.ts';
 import { ConversationManager } from './conversation/manager.ts';
 import { createHttpServer } from './http/server.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
+import { loadHttpTools } from './agent/http-tools/index.ts';
+import { registerDemoBookingApi } from './demo/booking-api.ts';
 import { registerAdminRoutes } from './http/admin-routes.ts';
 import { ConversationRecords } from './conversation/records.ts';
 import { AuditLog } from './compliance/audit.ts';
@@ -37,6 +39,8 @@ export interface GatewayOverrides {
   readonly agent?: Agent;
   /** Replaces the configured channels (tests inject fakes of vendor REST calls this way). */
   readonly channels?: readonly Channel[];
+  /** What `${NAME}` in TOOLS_FILE refers to (main.ts passes the process environment). */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface Gateway {
@@ -59,6 +63,12 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   const model = models.primary;
   const metrics = new GatewayMetrics({ defaultMetrics: true });
   const compliance = createCompliance(config, store, log);
+  // Tools declared in TOOLS_FILE; paths in it resolve against this gateway's own URL, known once it listens.
+  let selfUrl = '';
+  const builtInTools = defaultAgent().tools.map((tool) => tool.name);
+  const httpTools = config.TOOLS_FILE
+    ? await loadHttpTools(config.TOOLS_FILE, overrides.environment ?? {}, { reservedNames: builtInTools, baseUrl: () => selfUrl, log })
+    : [];
   const conversations = new ConversationManager({
     records: compliance.records,
     compliance: {
@@ -72,7 +82,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     ...(config.REDACT_MODEL_INPUT ? { redactModelInput: (text: string, locale: string) => redactPii(text, { locale }).text } : {}),
     model,
     ...(models.fallback ? { fallbackModel: models.fallback } : {}),
-    agent: overrides.agent ?? defaultAgent({ businessName: config.BUSINESS_NAME }),
+    agent: overrides.agent ?? defaultAgent({ businessName: config.BUSINESS_NAME, extraTools: httpTools }),
     store,
     log,
     metrics,
@@ -93,6 +103,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     observeInbound: (ms) => metrics.observeLatency('in', ms),
   });
   registerHealthRoutes(server.http, { store, metrics, draining: () => draining, log });
+  if (config.DEMO_BOOKING_API) registerDemoBookingApi(server.http, { store, log });
   const erasure = new Erasure({
     store,
     records: compliance.records,
@@ -119,6 +130,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
 
   const port = await server.listen(config.PORT, config.HOST);
   const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
+  selfUrl = `http://${host}:${port}`;
   log.info({ port, model: model.name, store: store.kind, channels: channels.map((channel) => channel.name) }, 'gateway listening');
 
   return {

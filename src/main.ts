@@ -1,6 +1,7 @@
 // Entry point: read the configuration, start the gateway, drain cleanly on SIGTERM or SIGINT.
 import { ConfigError, loadConfig } from './config.ts';
 import { startGateway } from './gateway.ts';
+import { ToolsFileError } from './agent/http-tools/index.ts';
 import { createLogger } from './log.ts';
 
 async function main(): Promise<void> {
@@ -17,7 +18,16 @@ async function main(): Promise<void> {
   const log = createLogger(config.LOG_LEVEL);
   // A missed rejection must cost at most one conversation, never every live call on this instance.
   process.on('unhandledRejection', (reason: unknown) => log.error({ err: reason }, 'unhandled rejection'));
-  const gateway = await startGateway(config, { log });
+  let gateway;
+  try {
+    gateway = await startGateway(config, { log, environment: process.env });
+  } catch (error) {
+    if (error instanceof ToolsFileError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
   console.log(`Gateway ready on http://localhost:${gateway.port} (model: ${config.MODEL_PROVIDER}, store: ${gateway.store.kind})`);
 
   let stopping = false;

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChannelCapabilities, ChannelContext, HttpRequest, Logger, OutboundEvent, WireSocket } from '../../src/core/channel.ts';
 import { createInboundAudioPath, createOutboundAudioPath, type InboundAudioPath, type OutboundAudioPath } from './audio-path.ts';
 import { createOutboundEncoder, parseTwilioMessage, type OutboundEncoder, type StartMessage } from './codec.ts';
-import { createCallConnection, type CallConnection } from './connection.ts';
+import { createCallConnection, type CallConnection } from '../live-connection.ts';
 
 export const CHANNEL_NAME = 'twilio';
 

@@ -18,16 +18,9 @@ const INITIAL_CAPACITY_FRAMES = 64;
  * moment does not flip the widget between speaking and listening. */
 const DRAINED_AFTER_TICKS = 10;
 
-/** One packet to send: a fresh payload each time (the WebRTC stack keeps sent packets for retransmission). */
-export interface OutboundPacket {
-  readonly payload: Uint8Array;
-  readonly sequenceNumber: number;
-  readonly timestamp: number;
-  readonly marker: boolean;
-}
-
 export interface OutboundAudioEvents {
-  send(packet: OutboundPacket): void;
+  /** One packet to send. The payload is fresh each time (the WebRTC stack keeps sent packets for retransmission). */
+  send(payload: Uint8Array, sequenceNumber: number, timestamp: number, marker: boolean): void;
   /** Everything queued before mark `name` has been sent (or cleared). */
   markReached(name: string): void;
   /** The first frame after silence went out. */
@@ -41,6 +34,8 @@ export class OutboundAudio {
   readonly #events: OutboundAudioEvents;
   #ring = new Int16Array(INITIAL_CAPACITY_FRAMES * FRAME_SAMPLES);
   #capacity = INITIAL_CAPACITY_FRAMES;
+  /** One view per ring slot, made on first use, so the encoder gets a frame without a new view each time. */
+  #slots: Int16Array[] = [];
   /** Absolute frame counts: the ring holds frames [#sent, #queued). */
   #queued = 0;
   #sent = 0;
@@ -92,12 +87,11 @@ export class OutboundAudio {
   tick(): void {
     this.#timestamp = (this.#timestamp + RTP_TICKS_PER_FRAME) >>> 0;
     if (this.#sent < this.#queued) {
-      const offset = (this.#sent % this.#capacity) * FRAME_SAMPLES;
-      const payload = this.#encoder.encode(this.#ring.subarray(offset, offset + FRAME_SAMPLES));
+      const payload = this.#encoder.encode(this.#slot(this.#sent % this.#capacity));
       this.#sent++;
       const startsSpurt = this.#idleTicks > 0 || !this.#talking;
       this.#sequence = (this.#sequence + 1) & 0xffff;
-      this.#events.send({ payload, sequenceNumber: this.#sequence, timestamp: this.#timestamp, marker: startsSpurt });
+      this.#events.send(payload, this.#sequence, this.#timestamp, startsSpurt);
       this.#idleTicks = 0;
       if (!this.#talking) {
         this.#talking = true;
@@ -118,6 +112,15 @@ export class OutboundAudio {
     for (const mark of done) this.#events.markReached(mark.name);
   }
 
+  #slot(index: number): Int16Array {
+    let view = this.#slots[index];
+    if (!view) {
+      view = this.#ring.subarray(index * FRAME_SAMPLES, (index + 1) * FRAME_SAMPLES);
+      this.#slots[index] = view;
+    }
+    return view;
+  }
+
   #grow(): void {
     const capacity = Math.min(this.#capacity * 2, MAX_QUEUED_FRAMES);
     const ring = new Int16Array(capacity * FRAME_SAMPLES);
@@ -132,5 +135,6 @@ export class OutboundAudio {
     this.#sent = 0;
     this.#ring = ring;
     this.#capacity = capacity;
+    this.#slots = [];
   }
 }

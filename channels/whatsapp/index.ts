@@ -11,7 +11,6 @@ import { createCloudTransport, type CloudTransportHandle } from './cloud/index.t
 import { Inbox } from './inbox.ts';
 import { Outbox } from './outbox.ts';
 import { registerPairingRoutes } from './pairing-routes.ts';
-import { qrForTerminal } from './qr.ts';
 
 export interface WhatsAppChannelOptions {
   readonly chats: Omit<ChatSettings, 'conversationTtlMs'> & { readonly conversationTtlMs?: number };
@@ -90,7 +89,6 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): Channel 
           ...settings,
           store: context.store,
           log,
-          renderQr: qrForTerminal,
           ...(socketFactory ? { socketFactory } : {}),
           ...(print !== undefined ? { print } : {}),
         });

@@ -3,6 +3,7 @@
 // instructions best) and name the language to answer in (src/i18n/voices.ts).
 import { resolveLocale } from '../i18n/i18n.ts';
 import { voiceProfile } from '../i18n/voices.ts';
+import type { AnyToolSpec } from '../core/tool.ts';
 import type { Agent } from './agent.ts';
 import { appointmentTools, DEFAULT_BUSINESS_HOURS } from './tools/appointments.ts';
 import { conversationControlTools } from './tools/conversation-control.ts';
@@ -13,6 +14,8 @@ export const DEFAULT_BUSINESS_NAME = 'Asha Clinic';
 export interface DefaultAgentOptions {
   readonly businessName?: string;
   readonly appointments?: AppointmentOptions;
+  /** Tools beyond the built-in ones (the business's HTTP tools from TOOLS_FILE). */
+  readonly extraTools?: readonly AnyToolSpec[];
 }
 
 export interface DefaultAgent extends Agent {
@@ -23,7 +26,7 @@ export function defaultAgent(options: DefaultAgentOptions = {}): DefaultAgent {
   const businessName = options.businessName ?? DEFAULT_BUSINESS_NAME;
   const hours = options.appointments?.hours ?? DEFAULT_BUSINESS_HOURS;
   const { checkAvailability, bookAppointment } = appointmentTools(options.appointments);
-  const tools: Agent['tools'] = [checkAvailability, bookAppointment, ...conversationControlTools];
+  const tools: Agent['tools'] = [checkAvailability, bookAppointment, ...conversationControlTools, ...(options.extraTools ?? [])];
   return {
     businessName,
     tools,

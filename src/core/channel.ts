@@ -123,7 +123,8 @@ export interface WebSocketRoute {
 
 /** How a channel publishes its endpoints. */
 export interface ChannelHttp {
-  route(method: 'GET' | 'POST' | 'DELETE', path: string, handler: (request: HttpRequest) => Promise<HttpReply> | HttpReply): void;
+  /** OPTIONS answers CORS preflights of cross-site pages (the web widget). */
+  route(method: 'GET' | 'POST' | 'DELETE' | 'OPTIONS', path: string, handler: (request: HttpRequest) => Promise<HttpReply> | HttpReply): void;
   websocket(path: string, route: WebSocketRoute): void;
 }
 

@@ -59,7 +59,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttp {
 
   const http: ChannelHttp = {
     route(method, path, handler) {
-      const register = { GET: router.get, POST: router.post, DELETE: router.delete }[method].bind(router);
+      const register = { GET: router.get, POST: router.post, DELETE: router.delete, OPTIONS: router.options }[method].bind(router);
       register(path, async (ctx) => {
         const rawBody = method === 'POST' ? await readBody(ctx.req, maxBodyBytes) : new Uint8Array(0);
         const reply = await handler(toHttpRequest(ctx.req, rawBody, publicUrl));

@@ -8,6 +8,7 @@ import type { Store } from '../../../src/core/store.ts';
 import { GatewayError } from '../../../src/errors.ts';
 import type { TransportSink, WhatsAppTransport } from '../transport.ts';
 import { baileysLogger, type BaileysLogLevel } from './baileys-logger.ts';
+import { qrForTerminal } from '../qr.ts';
 import { downloadAudio } from './media-download.ts';
 import { Outbound } from './outbound.ts';
 import { pairingText, type PairingState } from './pairing.ts';
@@ -75,7 +76,7 @@ export function createBaileysTransport(options: BaileysTransportOptions): Bailey
   }
   const log = options.log.child({ channel: 'whatsapp', transport: 'baileys', account: options.account });
   const print = options.print === undefined ? (text: string) => void process.stderr.write(text) : options.print;
-  const renderQr = options.renderQr;
+  const renderQr = options.renderQr ?? qrForTerminal;
 
   let sink: TransportSink | undefined;
   const outbound = new Outbound({

@@ -1,4 +1,4 @@
-// The Connection a phone call presents to the conversation. It holds inbound events until a handler is set (the
+// The Connection a live call (a phone call, a widget call) presents to the conversation. It holds inbound events until a handler is set (the
 // conversation may subscribe a little after accept), delivers the hangup exactly once, and drops anything sent
 // after the end, so neither side has to know about the socket's timing.
 import type {
@@ -9,7 +9,7 @@ import type {
   InboundHandler,
   Logger,
   OutboundEvent,
-} from '../../src/core/channel.ts';
+} from '../src/core/channel.ts';
 
 /** About 10 s of audio: enough for a slow subscriber, bounded for one that never comes. */
 const MAX_HELD_EVENTS = 500;
