@@ -110,6 +110,9 @@ const schema = z.object({
   WIDGET_TURN_CREDENTIAL: optionalText,
   /** Offers accepted per client address per minute. */
   WIDGET_OFFERS_PER_MINUTE: integer(1, 10_000, 10),
+  /** Tool calls a model may make per customer turn and per conversation; past the latter the local engine takes over. */
+  TOOL_CALLS_PER_TURN: integer(1, 100, 6),
+  TOOL_CALLS_PER_CONVERSATION: integer(1, 10_000, 40),
   /** A JSON file of business tools that call HTTP APIs (src/agent/http-tools/README.md); see tools.example.json. */
   TOOLS_FILE: optionalText,
   /** Serves the demo booking API under /demo/booking/ (writes without authentication: for trying things out). */

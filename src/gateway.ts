@@ -92,6 +92,8 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       businessName: config.BUSINESS_NAME,
       maxDurationMs: config.MAX_CONVERSATION_S * 1000,
       maxModelSessionMs: config.MODEL_SESSION_MAX_S * 1000,
+      toolCallsPerTurn: config.TOOL_CALLS_PER_TURN,
+      toolCallsPerConversation: config.TOOL_CALLS_PER_CONVERSATION,
       ...(config.HUMAN_TRANSFER_NUMBER ? { transferNumber: config.HUMAN_TRANSFER_NUMBER } : {}),
     },
   });

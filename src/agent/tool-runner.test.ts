@@ -6,19 +6,18 @@ import { after, test } from 'node:test';
 import { z } from 'zod';
 import { defineTool, type ToolContext, type ToolSpec } from '../core/tool.ts';
 import { MemoryStore } from '../store/memory-store.ts';
+import { ToolBudget } from './tool-budget.ts';
 import { runTool } from './tool-runner.ts';
 
 const store = new MemoryStore();
 after(() => store.close());
 
-const context: Omit<ToolContext, 'signal'> = {
-  conversationId: 'conv-1',
-  channel: 'test',
-  locale: 'en',
-  callId: 'call-1',
-  idempotencyKey: 'conv-1:call-1',
-  store,
-};
+// Every call gets its own call id, as a provider's calls do: two calls with one id are one request (replayed).
+let calls = 0;
+function newContext(): Omit<ToolContext, 'signal'> {
+  const callId = `call-${++calls}`;
+  return { conversationId: 'conv-1', channel: 'test', locale: 'en', callId, idempotencyKey: `conv-1:${callId}`, store };
+}
 
 function toolbox(...tools: ToolSpec[]): ReadonlyMap<string, ToolSpec> {
   return new Map(tools.map((tool) => [tool.name, tool]));
@@ -38,12 +37,13 @@ function bookTool(runs: Array<{ input: unknown; context: ToolContext }> = []): T
 
 test('valid arguments: the tool runs with the context and its result comes back as compact JSON', async () => {
   const runs: Array<{ input: unknown; context: ToolContext }> = [];
+  const context = newContext();
   const result = await runTool(toolbox(bookTool(runs)), 'book', '{ "slotId": "s-1", "patient": { "name": "Asha", "age": 30 } }', context);
   assert.equal(result.outcome, 'ok');
   assert.equal(result.output, '{"booked":"s-1","for":"Asha"}');
   assert.equal(runs.length, 1);
   assert.deepEqual(runs[0]!.input, { slotId: 's-1', patient: { name: 'Asha', age: 30 } });
-  assert.equal(runs[0]!.context.idempotencyKey, 'conv-1:call-1');
+  assert.equal(runs[0]!.context.idempotencyKey, context.idempotencyKey);
   assert.equal(runs[0]!.context.conversationId, 'conv-1');
   assert.equal(runs[0]!.context.signal.aborted, false);
   assert.ok(result.durationMs >= 0);
@@ -51,13 +51,13 @@ test('valid arguments: the tool runs with the context and its result comes back 
 
 test('a tool that returns nothing reports plain success', async () => {
   const tool = defineTool('ping', 'Does nothing.', z.object({}), async () => undefined) as ToolSpec;
-  const result = await runTool(toolbox(tool), 'ping', '', context);
+  const result = await runTool(toolbox(tool), 'ping', '', newContext());
   assert.equal(result.outcome, 'ok');
   assert.equal(result.output, '{"ok":true}');
 });
 
 test('an unknown tool is reported with the names the model may use', async () => {
-  const result = await runTool(toolbox(bookTool()), 'cancel_booking', '{}', context);
+  const result = await runTool(toolbox(bookTool()), 'cancel_booking', '{}', newContext());
   assert.equal(result.outcome, 'unknown_tool');
   const output = JSON.parse(result.output) as { error: string; message: string; available: string[] };
   assert.equal(output.error, 'unknown_tool');
@@ -67,7 +67,7 @@ test('an unknown tool is reported with the names the model may use', async () =>
 
 test('malformed JSON arguments are refused without running the tool', async () => {
   const runs: Array<{ input: unknown; context: ToolContext }> = [];
-  const result = await runTool(toolbox(bookTool(runs)), 'book', '{"slotId": "s-1",', context);
+  const result = await runTool(toolbox(bookTool(runs)), 'book', '{"slotId": "s-1",', newContext());
   assert.equal(result.outcome, 'invalid_arguments');
   assert.equal(JSON.parse(result.output).error, 'invalid_arguments');
   assert.equal(runs.length, 0);
@@ -75,7 +75,7 @@ test('malformed JSON arguments are refused without running the tool', async () =
 
 test('schema errors name the path of every wrong field, so the model can correct its call', async () => {
   const runs: Array<{ input: unknown; context: ToolContext }> = [];
-  const result = await runTool(toolbox(bookTool(runs)), 'book', '{"slotId": "", "patient": {"name": "Asha", "age": -1}}', context);
+  const result = await runTool(toolbox(bookTool(runs)), 'book', '{"slotId": "", "patient": {"name": "Asha", "age": -1}}', newContext());
   assert.equal(result.outcome, 'invalid_arguments');
   const output = JSON.parse(result.output) as { error: string; message: string; issues: Array<{ path: string; message: string }> };
   assert.equal(output.error, 'invalid_arguments');
@@ -85,7 +85,7 @@ test('schema errors name the path of every wrong field, so the model can correct
 });
 
 test('arguments that are JSON but not an object are refused by the schema', async () => {
-  const result = await runTool(toolbox(bookTool()), 'book', '42', context);
+  const result = await runTool(toolbox(bookTool()), 'book', '42', newContext());
   assert.equal(result.outcome, 'invalid_arguments');
 });
 
@@ -102,7 +102,7 @@ test('a tool past its timeout is reported as timed out and its signal is aborted
     { timeoutMs: 30 },
   ) as ToolSpec;
   const started = performance.now();
-  const result = await runTool(toolbox(slow), 'slow', '{}', context);
+  const result = await runTool(toolbox(slow), 'slow', '{}', newContext());
   const elapsed = performance.now() - started;
   assert.equal(result.outcome, 'timeout');
   const output = JSON.parse(result.output) as { error: string; message: string };
@@ -114,7 +114,7 @@ test('a tool past its timeout is reported as timed out and its signal is aborted
 
 test('the default timeout applies to tools without their own', async () => {
   const slow = defineTool('slow', 'Never answers.', z.object({}), () => new Promise(() => undefined)) as ToolSpec;
-  const result = await runTool(toolbox(slow), 'slow', '{}', context, { defaultTimeoutMs: 20 });
+  const result = await runTool(toolbox(slow), 'slow', '{}', newContext(), { defaultTimeoutMs: 20 });
   assert.equal(result.outcome, 'timeout');
 });
 
@@ -122,7 +122,7 @@ test('a tool that throws is reported as failed, and nothing is thrown at the cal
   const broken = defineTool('broken', 'Fails.', z.object({}), async () => {
     throw new Error('the diary service answered 502');
   }) as ToolSpec;
-  const result = await runTool(toolbox(broken), 'broken', '{}', context);
+  const result = await runTool(toolbox(broken), 'broken', '{}', newContext());
   assert.equal(result.outcome, 'failed');
   const output = JSON.parse(result.output) as { error: string; message: string };
   assert.equal(output.error, 'failed');
@@ -144,7 +144,7 @@ test('aborting the conversation signal cancels a running tool through its own si
       }),
     { timeoutMs: 10_000 },
   ) as ToolSpec;
-  const pending = runTool(toolbox(waits), 'waits', '{}', context, { signal: conversation.signal });
+  const pending = runTool(toolbox(waits), 'waits', '{}', newContext(), { signal: conversation.signal });
   await running;
   conversation.abort(new Error('caller hung up'));
   const result = await pending;
@@ -158,7 +158,7 @@ test('a call whose conversation is already over does not run the tool', async ()
   const conversation = new AbortController();
   conversation.abort(new Error('conversation ended'));
   const runs: Array<{ input: unknown; context: ToolContext }> = [];
-  const result = await runTool(toolbox(bookTool(runs)), 'book', '{"slotId": "s-1", "patient": {"name": "Asha", "age": 30}}', context, {
+  const result = await runTool(toolbox(bookTool(runs)), 'book', '{"slotId": "s-1", "patient": {"name": "Asha", "age": 30}}', newContext(), {
     signal: conversation.signal,
   });
   assert.equal(runs.length, 0, 'no booking made for a caller who is gone');
@@ -167,7 +167,78 @@ test('a call whose conversation is already over does not run the tool', async ()
 
 test('output is compact JSON even for nested results', async () => {
   const nested = defineTool('nested', 'Returns a nested object.', z.object({}), async () => ({ slots: [{ id: 'a', at: '10:00' }], total: 1 })) as ToolSpec;
-  const result = await runTool(toolbox(nested), 'nested', '{}', context);
+  const result = await runTool(toolbox(nested), 'nested', '{}', newContext());
   assert.equal(result.output, '{"slots":[{"id":"a","at":"10:00"}],"total":1}');
   assert.doesNotMatch(result.output, /\s/);
+});
+
+test('past the per-turn ceiling the tool does not run and the model is told to stop and answer, until the customer speaks', async () => {
+  const runs: Array<{ input: unknown; context: ToolContext }> = [];
+  const tools = toolbox(bookTool(runs));
+  const budget = new ToolBudget({ perTurn: 2, perConversation: 5 });
+  const call = () => runTool(tools, 'book', '{"slotId": "s-1", "patient": {"name": "Asha", "age": 30}}', newContext(), { budget });
+  assert.equal((await call()).outcome, 'ok');
+  assert.equal((await runTool(tools, 'book', 'not json', newContext(), { budget })).outcome, 'invalid_arguments', 'bad calls count too');
+  const refused = await call();
+  assert.equal(refused.outcome, 'limit_reached');
+  assert.equal(refused.limit, 'turn_limit');
+  const output = JSON.parse(refused.output) as { error: string; limit: string; message: string };
+  assert.deepEqual([output.error, output.limit], ['limit_reached', 'turn']);
+  assert.match(output.message, /Stop calling tools/);
+  assert.match(output.message, /person/);
+  assert.equal(runs.length, 1, 'the refused call did not run');
+  budget.turnEnded();
+  assert.equal((await call()).outcome, 'ok');
+  assert.equal(runs.length, 2);
+});
+
+test('at the conversation ceiling every call is refused for good, and the result says which ceiling it was', async () => {
+  const tools = toolbox(bookTool());
+  const budget = new ToolBudget({ perTurn: 5, perConversation: 2 });
+  const call = () => runTool(tools, 'book', '{"slotId": "s-1", "patient": {"name": "Asha", "age": 30}}', newContext(), { budget });
+  await call();
+  budget.turnEnded();
+  await call();
+  budget.turnEnded();
+  const refused = await call();
+  assert.equal(refused.outcome, 'limit_reached');
+  assert.equal(refused.limit, 'conversation_limit');
+  assert.equal(JSON.parse(refused.output).limit, 'conversation');
+  assert.match(JSON.parse(refused.output).message, /No more tool calls/);
+});
+
+test('a chatty tool answer is cut to the cap, as valid JSON that says so', async () => {
+  const chatty = defineTool('history', 'Returns a long history.', z.object({}), async () => ({
+    visits: Array.from({ length: 400 }, (_, i) => ({ at: `2026-01-${(i % 28) + 1}`, note: 'routine check-up, all fine' })),
+  })) as ToolSpec;
+  const result = await runTool(toolbox(chatty), 'history', '{}', newContext());
+  assert.equal(result.outcome, 'ok');
+  assert.ok(Buffer.byteLength(result.output) <= 4_096);
+  const output = JSON.parse(result.output) as { truncated: boolean; fullBytes: number; partial: string };
+  assert.equal(output.truncated, true);
+  assert.ok(output.fullBytes > 20_000);
+  assert.match(output.partial, /^\{"visits":\[/);
+  const small = await runTool(toolbox(chatty), 'history', '{}', newContext(), { maxOutputBytes: 256 });
+  assert.ok(Buffer.byteLength(small.output) <= 256);
+});
+
+test('an error message as long as an HTML error page is cut to the cap too', async () => {
+  const broken = defineTool('broken', 'Fails.', z.object({}), async () => {
+    throw new Error(`upstream said: <html>${'<div>Bad gateway</div>'.repeat(1_000)}</html>`);
+  }) as ToolSpec;
+  const result = await runTool(toolbox(broken), 'broken', '{}', newContext());
+  assert.equal(result.outcome, 'failed');
+  assert.ok(Buffer.byteLength(result.output) <= 4_096);
+  assert.match(JSON.parse(result.output).partial, /upstream said/);
+});
+
+test('a tool that returns something JSON cannot hold, or throws before its first await, fails without throwing', async () => {
+  const bigint = defineTool('amount', 'Returns a bigint.', z.object({}), async () => ({ paise: 10n })) as ToolSpec;
+  const sync = { ...defineTool('sync', 'Throws at once.', z.object({}), async () => undefined), run: () => { throw new Error('not configured'); } } as ToolSpec;
+  const a = await runTool(toolbox(bigint), 'amount', '{}', newContext());
+  assert.equal(a.outcome, 'failed');
+  assert.match(JSON.parse(a.output).message, /not JSON/);
+  const b = await runTool(toolbox(sync), 'sync', '{}', newContext());
+  assert.equal(b.outcome, 'failed');
+  assert.match(JSON.parse(b.output).message, /not configured/);
 });

@@ -6,6 +6,7 @@
 // Not covered here: a conversation still live while its customer is erased keeps writing (erase after it ends, or
 // run the request again), and data outside the store (a provider's own logs, call recordings at Twilio, bookings a
 // tool made for the business).
+import { forgetToolCalls } from '../agent/idempotent-calls.ts';
 import type { Store } from '../core/store.ts';
 import type { ConversationRecords } from '../conversation/records.ts';
 import type { AuditLog } from './audit.ts';
@@ -63,6 +64,7 @@ export class Erasure {
         records.erase(id),
         consent.delete(id),
         audit.forgetConversation(id),
+        forgetToolCalls(store, id),
         ...PER_CONVERSATION_KEYS.map((key) => store.delete(key(id))),
       ]);
       transcriptEntries += erased.transcriptEntries;

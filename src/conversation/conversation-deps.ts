@@ -21,6 +21,9 @@ export interface ConversationSettings {
   readonly maxModelSessionMs?: number;
   /** Delays between model reconnect attempts. */
   readonly modelRetryDelaysMs?: readonly number[];
+  /** Ceilings on tool calls: past the conversation's, the local engine's deterministic path takes over. */
+  readonly toolCallsPerTurn?: number;
+  readonly toolCallsPerConversation?: number;
 }
 
 export interface ConversationDeps {

@@ -24,18 +24,22 @@ export async function closeStores(): Promise<void> {
 export interface Harness {
   readonly manager: ConversationManager;
   readonly model: ScriptedModel;
+  /** The stand-in for the local engine, when setup() was asked for one. */
+  readonly fallback?: ScriptedModel;
   readonly store: MemoryStore;
   readonly metrics: GatewayMetrics;
 }
 
-export function setup(options: { settings?: Partial<ConversationSettings>; model?: ScriptedModelOptions; tools?: ToolSpec[] } = {}): Harness {
+export function setup(options: { settings?: Partial<ConversationSettings>; model?: ScriptedModelOptions; fallback?: ScriptedModelOptions; tools?: ToolSpec[] } = {}): Harness {
   const store = new MemoryStore();
   stores.push(store);
   const model = new ScriptedModel(options.model);
+  const fallback = options.fallback ? new ScriptedModel({ name: 'local', ...options.fallback, capabilities: { local: true, ...options.fallback.capabilities } }) : undefined;
   const metrics = new GatewayMetrics();
   const agent: Agent = { instructions: (locale) => `You are a receptionist. Answer in ${locale}.`, tools: options.tools ?? [] };
   const manager = new ConversationManager({
     model,
+    ...(fallback ? { fallbackModel: fallback } : {}),
     agent,
     store,
     log: silentLogger,
@@ -44,7 +48,7 @@ export function setup(options: { settings?: Partial<ConversationSettings>; model
     translate: t,
     settings: { businessName: 'Asha Clinic', maxDurationMs: 60_000, playoutWaitMs: 2000, modelRetryDelaysMs: [5, 5], ...options.settings },
   });
-  return { manager, model, store, metrics };
+  return { manager, model, ...(fallback ? { fallback } : {}), store, metrics };
 }
 
 /** A customer connects; resolves once the model session is open and the disclosure has been asked for. */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { defineTool, type ToolContext, type ToolSpec } from '../core/tool.ts';
 import { initI18n } from '../i18n/i18n.ts';
 import { conversationControlTools } from '../agent/tools/conversation-control.ts';
-import { closeStores, connect, endedRecord, setup, sleep, transcript } from './conversation-test-kit.ts';
+import { closeStores, connect, endedRecord, eventually, setup, sleep, transcript } from './conversation-test-kit.ts';
 
 before(() => initI18n());
 after(closeStores);
@@ -149,5 +149,34 @@ describe('tool calls', () => {
       other.connection.hangUp();
       await endedRecord(nobody, other.connection.info.conversationId);
     });
+  });
+
+  test('a model that keeps calling tools is refused past the turn ceiling, and past the conversation ceiling the local engine takes over', async () => {
+    const runs: ToolContext[] = [];
+    const h = setup({ tools: [slotsTool(runs)], fallback: {}, settings: { toolCallsPerTurn: 2, toolCallsPerConversation: 3 } });
+    const { connection, session } = await connect(h);
+    const call = (id: string) => session.emit({ type: 'tool_call', callId: id, name: 'check_slots', arguments: '{"date":"2026-11-25"}' });
+    call('loop-1');
+    call('loop-2');
+    call('loop-3');
+    await session.waitForCall('sendToolResult', 3);
+    const third = JSON.parse(session.callsOf('sendToolResult').find((c) => c.callId === 'loop-3')!.output) as { error: string; limit: string };
+    assert.deepEqual([third.error, third.limit], ['limit_reached', 'turn']);
+    assert.equal(runs.length, 2, 'the third call of the turn did not run');
+
+    connection.pushText('any other day?'); // a new customer turn: one more call is allowed, then the conversation's ceiling
+    await session.waitForCall('sendText');
+    call('loop-4');
+    call('loop-5');
+    const local = await h.fallback!.session(0);
+    assert.equal(runs.length, 3);
+    assert.ok(local, 'the deterministic engine took over');
+    const entries = await eventually(async () => {
+      const all = await transcript(h, connection.info.conversationId);
+      return all.some((entry) => entry.text === 'model fallback: tool_limit') ? all : undefined;
+    }, 'the switch to the local engine in the transcript');
+    assert.ok(entries.some((entry) => entry.text.startsWith('tool ceiling reached')));
+    connection.hangUp();
+    await endedRecord(h, connection.info.conversationId);
   });
 });

@@ -5,6 +5,7 @@ import type { InboundEvent, Logger } from '../core/channel.ts';
 import type { ModelEvent, ModelSession } from '../core/model.ts';
 import { CANONICAL_SAMPLE_RATE, FRAME_SAMPLES } from '../core/audio.ts';
 import type { ToolSpec } from '../core/tool.ts';
+import { ToolBudget } from '../agent/tool-budget.ts';
 import { runTool } from '../agent/tool-runner.ts';
 import { describeError } from '../errors.ts';
 import { SpeechDetector } from '../audio/vad.ts';
@@ -31,6 +32,7 @@ export class Conversation {
   private readonly playout: Playout;
   private readonly tools: ReadonlyMap<string, ToolSpec>;
   private readonly toolAbort = new AbortController();
+  private readonly toolBudget: ToolBudget;
   private readonly log: Logger;
   private maxDurationTimer: NodeJS.Timeout | undefined;
   private currentResponseId: string | null = null;
@@ -65,6 +67,10 @@ export class Conversation {
     this.tools = new Map(deps.agent.tools.map((tool) => [tool.name, tool as ToolSpec]));
     this.playout = new Playout((event) => connection.send(event), connection.capabilities.playbackMarks);
     this.timing = new TurnTiming(deps.metrics);
+    this.toolBudget = new ToolBudget({
+      ...(deps.settings.toolCallsPerTurn ? { perTurn: deps.settings.toolCallsPerTurn } : {}),
+      ...(deps.settings.toolCallsPerConversation ? { perConversation: deps.settings.toolCallsPerConversation } : {}),
+    });
     this.voiceReply = connection.capabilities.voiceNotes && !connection.capabilities.audio ? new VoiceReply() : null;
     const subject = connection.info.from;
     this.compliance = new ComplianceDuties(deps.compliance, { id: this.id, channel: this.channel, ...(subject ? { subject } : {}) }, this.log);
@@ -193,6 +199,12 @@ export class Conversation {
     if (this.speechDetector.process(frame) === 'start') this.interrupt('speech');
   }
 
+  /** The customer spoke, typed or pressed a key: a new turn for timing and for the per-turn tool ceiling. */
+  private customerTurnEnded(): void {
+    this.timing.turnEnded();
+    this.toolBudget.turnEnded();
+  }
+
   /** Passes typed text, a key or a voice note to the model, or keeps it until a session is open. */
   private deliverInput(input: PendingInput): void {
     const session = this.session;
@@ -207,7 +219,7 @@ export class Conversation {
       this.answerWith(session, 'text');
     }
     this.record({ role: 'user', kind, text: value });
-    this.timing.turnEnded();
+    this.customerTurnEnded();
     const redact = this.deps.redactModelInput;
     if (kind === 'text') session.sendText(redact && !session.capabilities.local ? redact(value, this.locale) : value);
     else session.sendDtmf(value);
@@ -226,7 +238,7 @@ export class Conversation {
       }
     }
     session.commitAudio();
-    this.timing.turnEnded();
+    this.customerTurnEnded();
   }
 
   private answerWith(session: ModelSession, modality: 'text' | 'audio'): void {
@@ -268,7 +280,7 @@ export class Conversation {
         this.interrupt('speech');
         return;
       case 'speech_stopped':
-        this.timing.turnEnded();
+        this.customerTurnEnded();
         return;
       case 'transcript':
         if (event.role === 'user') this.followLanguage(event.text);
@@ -368,12 +380,17 @@ export class Conversation {
       name,
       rawArguments,
       { conversationId: this.id, channel: this.channel, locale: this.locale, callId, idempotencyKey: `${this.id}:${callId}`, store: this.deps.store, conversation: this.afterReply.control },
-      { signal: this.toolAbort.signal },
+      { signal: this.toolAbort.signal, budget: this.toolBudget },
     );
     this.deps.metrics.toolCalls.labels(name, result.outcome).inc();
     this.compliance.audit({ type: 'tool_call', detail: { tool: name, outcome: result.outcome, durationMs: Math.round(result.durationMs) } });
     this.record({ role: 'tool', kind: 'tool_result', name, text: result.output });
-    if (result.outcome !== 'ok') this.log.warn({ tool: name, outcome: result.outcome, durationMs: Math.round(result.durationMs) }, 'tool call did not succeed');
+    if (result.outcome !== 'ok') this.log.warn({ tool: name, outcome: result.outcome, durationMs: Math.round(result.durationMs), cause: result.cause }, 'tool call did not succeed');
+    if (result.limit === 'conversation_limit') {
+      // A model that keeps calling tools burns money and gets nowhere: the deterministic menu takes over.
+      this.record({ role: 'system', kind: 'event', text: `tool ceiling reached (${this.toolBudget.usedInConversation} calls)` });
+      if (await this.link.switchToFallback('tool_limit')) return;
+    }
     const session = this.session;
     if (this.ended || !session) return;
     this.afterReply.resultSent();

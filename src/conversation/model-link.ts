@@ -78,6 +78,15 @@ export class ModelLink {
     await session?.close();
   }
 
+  /** Hands the conversation to the local engine on purpose (a model looping on tools); false when already there. */
+  async switchToFallback(reason: string): Promise<boolean> {
+    if (this.recovering || this.closed) return false;
+    const interrupted = this.responseActive;
+    if (!(await this.fallBack())) return false;
+    this.deps.onSwitched('fallback', reason, interrupted);
+    return true;
+  }
+
   /** Makes `session` the live one; false (and the session closed) when the link was closed meanwhile. */
   private install(session: ModelSession): boolean {
     if (this.closed) {

@@ -53,6 +53,17 @@ export interface ToolSpec<Input = unknown, Output = unknown> {
   readonly timeoutMs?: number;
   /** May be aborted when the caller interrupts. */
   readonly cancellable?: boolean;
+  /**
+   * Running it twice does no harm (a lookup, ending this conversation): it runs without the once-only guard. The
+   * default is false: a tool nobody described is treated as one that acts (books, pays, sends).
+   */
+  readonly idempotent?: boolean;
+  /**
+   * Names the request from its inputs, so the same request under different call ids (a model that re-asks after a
+   * reconnect) runs once, such as `${context.conversationId}:${input.slotId}`. Without it the key is the context's
+   * idempotencyKey (conversation id and the provider's call id) plus the arguments.
+   */
+  readonly idempotencyKey?: (input: Input, context: ToolContext) => string;
 }
 
 /** A tool of any input type, for lists of tools (an agent's, a session's). */
@@ -67,8 +78,9 @@ export function defineTool<Input, Output>(
   description: string,
   input: ToolSchema<Input>,
   run: (input: Input, context: ToolContext) => Promise<Output>,
-  options: { timeoutMs?: number; cancellable?: boolean } = {},
+  options: Pick<ToolSpec<Input, Output>, 'timeoutMs' | 'cancellable' | 'idempotent' | 'idempotencyKey'> = {},
 ): ToolSpec<Input, Output> {
   if (!TOOL_NAME.test(name)) throw new TypeError(`tool name "${name}" must match ${TOOL_NAME}`);
+  if (options.idempotent && options.idempotencyKey) throw new TypeError(`tool ${name}: an idempotent tool runs without the once-only guard, so it takes no idempotencyKey`);
   return { name, description, input, run, ...options };
 }

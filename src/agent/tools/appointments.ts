@@ -136,7 +136,7 @@ export function appointmentTools(options: AppointmentOptions = {}): {
       }
       return slots.length > 0 ? { ...base, slots } : { ...base, slots, message: `No free times in the next ${searchDays} days.` };
     },
-    { timeoutMs: 5_000, cancellable: true },
+    { timeoutMs: 5_000, cancellable: true, idempotent: true },
   );
 
   const bookAppointment = defineTool(
@@ -178,7 +178,9 @@ export function appointmentTools(options: AppointmentOptions = {}): {
       await context.store.set(idempotencyKey(context.idempotencyKey), JSON.stringify(result), { onlyIfAbsent: true, ttlMs: IDEMPOTENCY_TTL_MS });
       return result;
     },
-    { timeoutMs: 5_000 },
+    // The same slot asked for again in this conversation (a model re-asking after a reconnect, under a new call id)
+    // is the same booking: the runner answers it from the store instead of acting twice.
+    { timeoutMs: 5_000, idempotencyKey: (input, context) => `${context.conversationId}:${input.slotId}` },
   );
 
   return { checkAvailability, bookAppointment };

@@ -14,6 +14,8 @@ export const endConversation = defineTool(
     context.conversation.endAfterReply(input.reason);
     return { ok: true, next: 'Say a short goodbye now; the conversation ends after it.' };
   },
+  // Asking twice is the same as asking once: no store guard, so a store outage never blocks a goodbye or a person.
+  { idempotent: true },
 );
 
 export const transferToHuman = defineTool(
@@ -26,6 +28,8 @@ export const transferToHuman = defineTool(
     }
     return { ok: true, next: 'Tell the customer, in one short sentence, that you are connecting them to a person.' };
   },
+  // Asking twice is the same as asking once: no store guard, so a store outage never blocks a goodbye or a person.
+  { idempotent: true },
 );
 
 export const conversationControlTools: readonly AnyToolSpec[] = [endConversation, transferToHuman];
