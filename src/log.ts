@@ -2,8 +2,9 @@
 import { pino } from 'pino';
 import type { Logger } from './core/channel.ts';
 
-/** Keys whose values are personal data: phone numbers, message text, transcripts. */
-export const REDACTED_KEYS = ['from', 'to', 'phone', 'text', 'transcript', 'jid', '*.from', '*.to', '*.phone', '*.text', '*.transcript', '*.jid'];
+const PERSONAL = ['from', 'to', 'phone', 'text', 'transcript', 'jid', 'chat', 'remoteJid', 'remoteJidAlt', 'participant', 'participantAlt', 'fromJid', 'pushName'];
+/** Keys whose values are personal data (phone numbers, WhatsApp ids as Baileys logs them, message text), at the top or one level down. */
+export const REDACTED_KEYS = [...PERSONAL, ...PERSONAL.map((key) => `*.${key}`)];
 
 export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
   return pino({

@@ -40,19 +40,35 @@ export interface ChatsDeps {
 
 const conversationKey = (transport: string, chat: string): string => `whatsapp:chat:${transport}:${chat}`;
 
+/** Message types that ask for no answer: reactions, system notices (a number change), poll votes, edits. */
+const SILENT_TYPES: ReadonlySet<string> = new Set(['reaction', 'reactionMessage', 'system', 'pollUpdateMessage', 'editedMessage', 'keepInChatMessage', 'encReactionMessage']);
+
+/** A conversation ending takes as long as closing its model session: up to a few seconds for a cloud socket. */
+const HANDOVER_ATTEMPTS = 50;
+const HANDOVER_RETRY_MS = 100;
+
 export class Chats {
   private readonly live = new Map<string, ChatConnection>();
   private readonly lines = new Map<string, Promise<void>>();
-  private readonly transports = new Map<string, WhatsAppTransport>();
+  private readonly transports = new Map<string, { transport: WhatsAppTransport; active: () => boolean }>();
+  private stopping = false;
 
   constructor(private readonly deps: ChatsDeps) {}
 
   /** What a transport delivers its messages to. */
-  sink(transport: WhatsAppTransport): TransportSink {
-    this.transports.set(transport.name, transport);
+  /** What a transport delivers its messages to; `active` says whether it can send now (for recovery). */
+  sink(transport: WhatsAppTransport, active: () => boolean = () => true): TransportSink {
+    this.transports.set(transport.name, { transport, active });
     return {
       receive: (message) => this.receive(transport, message),
-      alert: (kind, detail) => this.deps.alert(kind, { transport: transport.name, ...detail }),
+      alert: (kind, detail) => {
+        // A ban signal can arrive later than the send, in the message's acknowledgement: stop sending either way.
+        if (kind === 'banned') {
+          if (this.deps.outbox.isBanned(transport.name)) return; // alerted once already
+          this.deps.outbox.ban(transport.name);
+        }
+        this.deps.alert(kind, { transport: transport.name, ...detail });
+      },
     };
   }
 
@@ -70,9 +86,9 @@ export class Chats {
     const messages = await this.deps.inbox.unhandled(olderThanMs);
     let recovered = 0;
     for (const message of messages) {
-      const transport = this.transports.get(message.transport);
-      if (!transport) continue; // that transport runs elsewhere
-      this.enqueue(transport, message);
+      const registered = this.transports.get(message.transport);
+      if (!registered?.active()) continue; // that transport runs elsewhere, or is not linked on this instance
+      this.enqueue(registered.transport, message);
       recovered++;
     }
     return recovered;
@@ -80,7 +96,14 @@ export class Chats {
 
   /** Stopping: quiet chats end now, the others once their answer is out; new messages wait for the next start. */
   closeAll(): void {
+    this.stopping = true;
     for (const connection of [...this.live.values()]) connection.closeWhenQuiet('shutdown');
+  }
+
+  /** Resolves when every live chat has closed (their last answers sent), or after `timeoutMs`. */
+  async whenClosed(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.live.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
   /** Live chats (a model session open). */
@@ -119,6 +142,7 @@ export class Chats {
       return this.handOver(transport, message, { type: 'voice_note', pcm });
     }
     const type = content.kind === 'unsupported' ? content.type : content.kind;
+    if (SILENT_TYPES.has(type)) return inbox.settle(message, 'handled', `kept:${type}`); // a 👍 needs no answer
     this.deps.log.info({ transport: transport.name, messageId: message.id, type }, 'whatsapp: message type not handled; asked for text or a voice note');
     await this.replyWithNotice(transport, message, 'whatsapp:unsupportedMessage');
     await inbox.settle(message, 'rejected', `unsupported:${type}`);
@@ -144,10 +168,15 @@ export class Chats {
   }
 
   private async handOver(transport: WhatsAppTransport, message: IncomingMessage, event: { type: 'text'; text: string } | { type: 'voice_note'; pcm: Int16Array }): Promise<void> {
-    const connection = await this.connectionFor(transport, message);
-    connection.deliver(event);
-    // A connection refused at once (the gateway is draining) leaves the message unsettled, for the next start.
-    if (!connection.isClosed) await this.deps.inbox.settle(message, 'handled');
+    // The chat's previous conversation may still be winding down (the manager refuses a second one meanwhile): try
+    // again shortly. Stopping, or still refused after that, the message stays unsettled for a later recovery.
+    for (let attempt = 0; attempt < HANDOVER_ATTEMPTS && !this.stopping; attempt++) {
+      const connection = await this.connectionFor(transport, message);
+      connection.deliver(event);
+      if (!connection.isClosed) return this.deps.inbox.settle(message, 'handled');
+      await new Promise((resolve) => setTimeout(resolve, HANDOVER_RETRY_MS));
+    }
+    this.deps.log.warn({ transport: transport.name, messageId: message.id }, 'whatsapp: no conversation could take the message now; it stays stored for recovery');
   }
 
   private async connectionFor(transport: WhatsAppTransport, message: IncomingMessage): Promise<ChatConnection> {

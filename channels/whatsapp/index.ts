@@ -2,6 +2,7 @@
 // Cloud API (webhooks and the Graph API). Both feed the same inbox and per-chat conversations; each chat is answered
 // through the transport it came from. Only the transport folders know their vendor.
 import type { Channel, ChannelContext } from '../../src/core/channel.ts';
+import type { Store } from '../../src/core/store.ts';
 import { VoiceNoteCodec } from '../../src/audio/voice-note-codec.ts';
 import { createAlerts } from './alerts.ts';
 import { createBaileysTransport, type BaileysTransport, type SocketFactory } from './baileys/index.ts';
@@ -11,6 +12,7 @@ import { createCloudTransport, type CloudTransportHandle } from './cloud/index.t
 import { Inbox } from './inbox.ts';
 import { Outbox } from './outbox.ts';
 import { registerPairingRoutes } from './pairing-routes.ts';
+import type { WhatsAppTransport } from './transport.ts';
 
 export interface WhatsAppChannelOptions {
   readonly chats: Omit<ChatSettings, 'conversationTtlMs'> & { readonly conversationTtlMs?: number };
@@ -43,6 +45,8 @@ export interface WhatsAppChannelOptions {
 
 /** WhatsApp's customer service window: a chat keeps its conversation this long after its last message. */
 const SERVICE_WINDOW_MS = 24 * 3600 * 1000;
+/** How long stopping waits for answers still being prepared. */
+const STOP_WAIT_MS = 15_000;
 
 export function createWhatsAppChannel(options: WhatsAppChannelOptions): Channel {
   let baileys: BaileysTransport | undefined;
@@ -63,9 +67,7 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): Channel 
         intervalMs: options.sendIntervalMs,
         alert,
         log,
-        ...(template
-          ? { onWindowClosed: async (transport, chat) => void (transport === cloud?.transport && (await cloud.sendTemplate(chat, template))) }
-          : {}),
+        ...(template ? { onWindowClosed: (transport, chat) => sendTemplateOnce(context.store, cloud, transport, chat, template) } : {}),
       });
       const router = new Chats({
         context,
@@ -94,10 +96,13 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): Channel 
         });
         registerPairingRoutes(context.http, baileys, options.adminToken);
         // Not awaited past the lease: another instance may own the number, and this one waits its turn.
-        await baileys.start(router.sink(baileys.transport));
+        // Only the instance linked to the number may answer its stored messages.
+        const linked = baileys;
+        await baileys.start(router.sink(baileys.transport, () => linked.pairing().status === 'connected'));
       }
       const recoverAfterMs = options.recoverAfterMs ?? 60_000;
-      recovery = setTimeout(() => {
+      // Every so often, not only at start: a message can also be left behind by a conversation that would not take it.
+      recovery = setInterval(() => {
         router.recover(recoverAfterMs).then(
           (count) => count > 0 && log.warn({ count }, 'whatsapp: messages stored but never handled were taken up again'),
           (error: unknown) => log.error({ err: String(error) }, 'whatsapp: recovery of unhandled messages failed'),
@@ -106,10 +111,20 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): Channel 
       recovery.unref();
     },
     async stop() {
-      clearTimeout(recovery);
+      clearInterval(recovery);
+      // Two steps: quiet chats close now and busy ones after their answer, which still needs the socket and the
+      // codec; only then do the transports stop.
       chats?.closeAll();
+      await chats?.whenClosed(STOP_WAIT_MS);
       await Promise.all([baileys?.stop(), cloud?.stop()]);
       await codec?.close();
     },
   };
+}
+
+/** One template per chat and window, however many replies missed it (a voice note and its text are two). */
+async function sendTemplateOnce(store: Store, cloud: CloudTransportHandle | undefined, transport: WhatsAppTransport, chat: string, template: { name: string; language: string }): Promise<void> {
+  if (!cloud || transport !== cloud.transport) return;
+  if (!(await store.set(`whatsapp:cloud:template-sent:${chat}`, '1', { onlyIfAbsent: true, ttlMs: SERVICE_WINDOW_MS }))) return;
+  await cloud.sendTemplate(chat, template);
 }

@@ -23,14 +23,24 @@ interface ChatLine {
   lastSentAt: number;
 }
 
-const DEFAULT_RETRY_DELAYS_MS = [1_000, 4_000];
+/** About two minutes in all: long enough to ride out a WhatsApp reconnect without dropping the answer. */
+const DEFAULT_RETRY_DELAYS_MS = [1_000, 4_000, 15_000, 30_000, 60_000];
 
 export class Outbox {
   private readonly lines = new Map<string, ChatLine>();
-  /** Set by a ban signal: nothing more is sent until an operator restarts with the number cleared. */
-  private banned = false;
+  /** Transports that got a ban signal: nothing more goes out through them until an operator restarts. */
+  private readonly banned = new Set<string>();
 
   constructor(private readonly options: OutboxOptions) {}
+
+  /** Stops every send through `transport` (a ban signal): never retried. */
+  ban(transport: string): void {
+    this.banned.add(transport);
+  }
+
+  isBanned(transport: string): boolean {
+    return this.banned.has(transport);
+  }
 
   /** Queues a send to `chat`; resolves when it went out or was given up (never rejects). */
   send(transport: WhatsAppTransport, chat: string, what: string, action: Send): Promise<void> {
@@ -49,7 +59,7 @@ export class Outbox {
     const { log } = this.options;
     const delays = this.options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     for (let attempt = 0; ; attempt++) {
-      if (this.banned) {
+      if (this.banned.has(transport.name)) {
         log.warn({ what, transport: transport.name }, 'whatsapp: not sent, the number received a ban signal');
         return;
       }
@@ -63,8 +73,8 @@ export class Outbox {
         line.lastSentAt = Date.now();
         const kind = error instanceof SendError ? error.kind : 'retryable';
         if (kind === 'banned') {
-          this.banned = true;
-          this.options.alert('banned', { transport: transport.name, status: error instanceof SendError ? error.status : undefined });
+          if (!this.banned.has(transport.name)) this.options.alert('banned', { transport: transport.name, status: error instanceof SendError ? error.status : undefined });
+          this.ban(transport.name);
           log.error({ what, transport: transport.name, err: describeError(error) }, 'whatsapp: ban signal; sending stopped and never retried');
           return;
         }

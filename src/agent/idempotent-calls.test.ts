@@ -74,6 +74,26 @@ function watchReads(store: Store, onGet: () => void): Store {
 const SLOT = '{"slotId":"2026-11-25T10:00"}';
 
 /** A model asking again while the first attempt still holds the request (its late end is a store write away). */
+/**
+ * Starts a booking on `store`, waits until the tool runs, then sends a copy of the same call through `copyStore`
+ * (another instance, or the same store); `copyWaiting` resolves once the copy has looked at the store.
+ */
+async function callAndCopy(
+  tool: ToolSpec,
+  running: Promise<void>,
+  store: Store,
+  options: { copyStore?: Store; ids?: [string, string]; signal?: AbortSignal } = {},
+): Promise<{ first: Promise<ToolResult>; copy: Promise<ToolResult>; copyWaiting: Promise<void> }> {
+  let seen!: () => void;
+  const copyWaiting = new Promise<void>((resolve) => (seen = resolve));
+  const context = contextFor(store, ...(options.ids ?? []));
+  const first = runTool(toolbox(tool), 'book', SLOT, context);
+  await running;
+  const copyContext = { ...context, store: watchReads(options.copyStore ?? store, seen) };
+  const copy = runTool(toolbox(tool), 'book', SLOT, copyContext, options.signal ? { signal: options.signal } : {});
+  return { first, copy, copyWaiting };
+}
+
 async function retryWhileInProgress(call: () => Promise<ToolResult>): Promise<ToolResult> {
   for (let attempt = 1; ; attempt++) {
     const result = await call();
@@ -112,12 +132,7 @@ for (const fixture of fixtures.all) {
       withStore(async (store) => {
         const gate = deferred();
         const { tool, running, secondRun, runs } = booking({ gate: gate.promise });
-        let copyWaiting!: () => void;
-        const waiting = new Promise<void>((resolve) => (copyWaiting = resolve));
-        const context = contextFor(store);
-        const first = runTool(toolbox(tool), 'book', SLOT, context);
-        await running;
-        const copy = runTool(toolbox(tool), 'book', SLOT, { ...context, store: watchReads(store, copyWaiting) });
+        const { first, copy, copyWaiting: waiting } = await callAndCopy(tool, running, store);
         await Promise.race([waiting, secondRun]); // the copy found the first call's claim
         gate.resolve();
         const [a, b] = await Promise.all([first, copy]);
@@ -148,12 +163,7 @@ for (const fixture of fixtures.all) {
         const gate = deferred();
         let failures = 1;
         const { tool, running, secondRun, runs } = booking({ gate: gate.promise, fail: () => failures-- > 0 });
-        let copyWaiting!: () => void;
-        const waiting = new Promise<void>((resolve) => (copyWaiting = resolve));
-        const context = contextFor(store);
-        const first = runTool(toolbox(tool), 'book', SLOT, context);
-        await running;
-        const copy = runTool(toolbox(tool), 'book', SLOT, { ...context, store: watchReads(store, copyWaiting) });
+        const { first, copy, copyWaiting: waiting } = await callAndCopy(tool, running, store);
         await Promise.race([waiting, secondRun]);
         gate.resolve();
         const [a, b] = await Promise.all([first, copy]);
@@ -255,13 +265,8 @@ for (const fixture of fixtures.all) {
       withStore(async (store) => {
         const gate = deferred();
         const { tool, running, secondRun, runs } = booking({ gate: gate.promise });
-        let copyWaiting!: () => void;
-        const waiting = new Promise<void>((resolve) => (copyWaiting = resolve));
-        const context = contextFor(store);
-        const first = runTool(toolbox(tool), 'book', SLOT, context);
-        await running;
         const ended = new AbortController();
-        const copy = runTool(toolbox(tool), 'book', SLOT, { ...context, store: watchReads(store, copyWaiting) }, { signal: ended.signal });
+        const { first, copy, copyWaiting: waiting } = await callAndCopy(tool, running, store, { signal: ended.signal });
         await Promise.race([waiting, secondRun]);
         ended.abort(new Error('caller hung up'));
         assert.equal((await copy).outcome, 'cancelled');
@@ -339,11 +344,7 @@ describe('once-only tool calls across two gateway instances sharing one Redis', 
     try {
       const gate = deferred();
       const { tool, running, secondRun, runs } = booking({ gate: gate.promise });
-      let copyWaiting!: () => void;
-      const waiting = new Promise<void>((resolve) => (copyWaiting = resolve));
-      const first = runTool(toolbox(tool), 'book', SLOT, contextFor(instanceA, 'conv-shared', 'call-x'));
-      await running;
-      const copy = runTool(toolbox(tool), 'book', SLOT, contextFor(watchReads(instanceB, copyWaiting), 'conv-shared', 'call-x'));
+      const { first, copy, copyWaiting: waiting } = await callAndCopy(tool, running, instanceA, { copyStore: instanceB, ids: ['conv-shared', 'call-x'] });
       await Promise.race([waiting, secondRun]);
       gate.resolve();
       const [a, b] = await Promise.all([first, copy]);

@@ -205,11 +205,22 @@ describe('demuxOggOpus refuses bad files with a stable code', () => {
     rejects(withoutPage3, 'bad_sequence');
   });
 
-  test('cut inside a page, or at a page boundary before the end-of-stream page -> truncated', () => {
+  test('cut inside a page, or before any audio -> truncated', () => {
     rejects(good.subarray(0, good.length - 50), 'truncated');
-    rejects(good.subarray(0, layout[4]!.offset), 'truncated');
     rejects(good.subarray(0, layout[1]!.offset), 'truncated');
     rejects(good.subarray(0, 10), 'truncated');
+  });
+
+  test('a stream without its end-of-stream flag (as WhatsApp records notes) is read to its last whole page', () => {
+    const last = layout.at(-1)!;
+    const unflagged = writeOggPage({ flags: last.flags & ~OGG_EOS, granule: last.granule, serial: last.serial, sequence: last.sequence }, [...last.lacing], last.body);
+    const whatsapp = demuxOggOpus(Buffer.concat([good.subarray(0, last.offset), unflagged]));
+    const whole = demuxOggOpus(good);
+    assert.equal(whatsapp.finalGranule, whole.finalGranule);
+    assert.equal(whatsapp.packets.length, whole.packets.length);
+    // Cut at a page boundary, the audio up to that page is all there is.
+    const cut = demuxOggOpus(good.subarray(0, layout[4]!.offset));
+    assert.equal(cut.finalGranule, layout[3]!.granule);
   });
 
   test('junk between pages -> corrupt', () => {

@@ -170,7 +170,8 @@ export interface OggOpusStream {
 /**
  * Reads an Ogg Opus file. Checks capture patterns, checksums and page order, OpusHead and OpusTags and where they
  * sit, and joins packets that span pages. Pages of other logical streams in the same file are skipped. Throws
- * OggOpusError; a file without its end-of-stream page is 'truncated'.
+ * OggOpusError. A file cut inside a page or a packet is 'truncated'; one that simply lacks the end-of-stream flag
+ * (WhatsApp's recorder) is read to its last whole page.
  */
 export function demuxOggOpus(bytes: Uint8Array): OggOpusStream {
   if (bytes.length === 0) throw new OggOpusError('not_ogg', 'The file is empty');
@@ -194,7 +195,9 @@ export function demuxOggOpus(bytes: Uint8Array): OggOpusStream {
   if (state.serial === undefined) {
     throw new OggOpusError(otherCodec ? 'not_opus' : 'truncated', otherCodec ? `The file holds ${otherCodec}, not Opus` : 'The Ogg file holds no stream');
   }
-  throw new OggOpusError('truncated', 'The file ends before its last page (it was cut short)');
+  // WhatsApp's own recorder ends its notes without setting the end-of-stream flag (opusinfo warns "EOS not set"):
+  // a file whose pages are all whole and sound, ending on a whole packet, is complete enough to play.
+  return state.finish(undefined);
 }
 
 interface OpusHeadFields {
@@ -268,14 +271,16 @@ class DemuxState {
     this.#tags = tags.comments;
   }
 
-  finish(page: OggPage): OggOpusStream {
-    const head = this.#head!;
-    if (this.#vendor === undefined) throw new OggOpusError('bad_header', 'The stream ends before its OpusTags header');
+  /** The stream's end: its end-of-stream page, or (undefined) the last whole page of a file without one. */
+  finish(page: OggPage | undefined): OggOpusStream {
+    const head = this.#head;
+    if (head === undefined) throw new OggOpusError('truncated', 'The file ends after its first page');
+    if (this.#vendor === undefined) throw new OggOpusError(page ? 'bad_header' : 'truncated', 'The stream ends before its OpusTags header');
     if (this.#partial) throw new OggOpusError('truncated', 'The last packet is cut off at the end of the stream');
-    if (page.granule === NO_GRANULE || page.granule < head.preSkip) {
-      throw new OggOpusError('corrupt', 'The last page has no valid end position');
-    }
-    return { ...head, vendor: this.#vendor, tags: this.#tags, packets: this.#packets, finalGranule: page.granule };
+    // Without an end-of-stream page, or when its granule is -1, the last position any page gave is the end.
+    const finalGranule = page === undefined || page.granule === NO_GRANULE ? this.#lastGranule : page.granule;
+    if (finalGranule < head.preSkip) throw new OggOpusError(page ? 'corrupt' : 'truncated', 'The last page has no valid end position');
+    return { ...head, vendor: this.#vendor, tags: this.#tags, packets: this.#packets, finalGranule };
   }
 }
 

@@ -13,6 +13,7 @@ export class VoiceNoteCodec {
   private worker: Worker | undefined;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
+  private closed = false;
 
   async encode(pcm: Int16Array): Promise<EncodedVoiceNote> {
     const result = await this.run({ id: 0, op: 'encode', pcm });
@@ -28,6 +29,7 @@ export class VoiceNoteCodec {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const worker = this.worker;
     this.worker = undefined;
     await worker?.terminate();
@@ -47,6 +49,7 @@ export class VoiceNoteCodec {
   }
 
   private start(): Worker {
+    if (this.closed) throw new Error('the voice-note codec is closed');
     if (this.worker) return this.worker;
     const worker = new Worker(WORKER_URL);
     worker.unref();

@@ -469,13 +469,15 @@ export class Conversation {
     this.speechDetector?.dispose();
     this.toolAbort.abort(new Error(`conversation ended: ${reason}`));
     this.log.info({ reason, bargeIns: this.bargeIns }, 'conversation ended');
+    // The customer's side closes first, before any wait: a chat message arriving now finds the connection closed
+    // and goes to the next conversation instead of one that no longer listens.
+    if (reason !== 'hangup') connection.send({ type: 'end', reason });
+    connection.close(reason);
     try {
       await this.link.close();
     } catch (error) {
       this.log.warn({ err: describeError(error) }, 'model session close failed');
     }
-    if (reason !== 'hangup') connection.send({ type: 'end', reason });
-    connection.close(reason);
     this.record({ role: 'system', kind: 'event', text: `ended: ${reason}` });
     await this.writes;
     try {

@@ -257,7 +257,7 @@ describe('the voice webhook on a call through OpenAI Realtime', () => {
       // moves, so the test does not wait 30 s; nothing else is running by now that relies on setTimeout).
       mock.timers.enable({ apis: ['setTimeout'] });
       try {
-        const orphan = await withinIo(postVoiceWebhook({ baseUrl: gateway.url }), 'the answer to the second webhook');
+        const orphan = await withinIo(postVoiceWebhook({ baseUrl: gateway.url, plainHttp: true }), 'the answer to the second webhook');
         assert.equal(orphan.status, 200, orphan.body);
         await untilIo(() => fake.sessions.length === 2 && fake.sessions[1]!.events.some((event) => event.type === 'session.update'), 'the second warmed session');
         const unused = fake.sessions[1]!;

@@ -37,7 +37,7 @@ describe('WhatsApp through Baileys with the local engine', () => {
   before(async () => {
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DRAIN_TIMEOUT_MS: '0' });
     const channel = createWhatsAppChannel({
-      chats: { idleMs: 60_000, maxNoteSeconds: 120, voiceTranscript: true, defaultLocale: 'en', locales: config.LOCALES },
+      chats: { idleMs: 1_000, maxNoteSeconds: 120, voiceTranscript: true, defaultLocale: 'en', locales: config.LOCALES },
       sendIntervalMs: 0,
       retentionMs: 3_600_000,
       baileys: { account: 'clinic', groups: false, socketFactory: sockets.factory, print: null },
@@ -123,5 +123,17 @@ describe('WhatsApp through Baileys with the local engine', () => {
     assert.equal(texts.filter((body) => body === textOf(sent[0]!)).length, 1, 'one disclosure: one conversation');
     assert.equal(new Set(texts).size, texts.length, `the resend was answered once: ${JSON.stringify(texts)}`);
     assert.match(texts.join('\n'), /slot|appointment|available/i);
+  });
+
+  test('a chat that writes again after its idle time carries on in the same conversation, without a second disclosure', async () => {
+    const chat = '919800000002@s.whatsapp.net';
+    sockets.latest.upsert([received({ id: 'IDLE1', remoteJid: chat, message: text('What are your opening hours?') })]);
+    const first = await sentTo(chat, 2, 'the disclosure and the first answer');
+    await pollFor('the chat to go idle', () => (gateway.conversations.liveCount('whatsapp') === 0 ? true : undefined), { timeoutMs: 10_000 });
+    sockets.latest.upsert([received({ id: 'IDLE2', remoteJid: chat, message: text('book an appointment') })]);
+    const all = await sentTo(chat, first.length + 1, 'an answer after the idle close');
+    const texts = all.map(textOf);
+    assert.equal(texts.filter((body) => body === textOf(first[0]!)).length, 1, 'the disclosure was given once');
+    assert.match(texts.slice(first.length).join('\n'), /slot|appointment|available|book/i);
   });
 });

@@ -1,6 +1,7 @@
 // The fake Twilio's voice webhook: the signed, form-encoded POST Twilio sends when a call comes in, and the TwiML
 // answer read the way Twilio reads it (<Connect><Stream> with its parameters). It signs with the twilio package, not
 // with our code; the media stream's signed upgrade uses the same signature header (twilio-media-stream.ts).
+import { request as httpRequest } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 
@@ -29,6 +30,11 @@ export interface WebhookOptions extends TwilioSigning {
   readonly to?: string;
   /** Parameters to add, replace, or (with undefined) leave out. */
   readonly params?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Send with node:http on a socket closed after the answer instead of fetch. For tests that mock setTimeout: fetch
+   * keeps its connection alive on timers of its own, which a moved clock fires after the request is gone.
+   */
+  readonly plainHttp?: boolean;
 }
 
 export interface WebhookResult {
@@ -58,9 +64,8 @@ export async function postVoiceWebhook(options: WebhookOptions): Promise<Webhook
   const params = Object.fromEntries(Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined));
   const headers = { 'content-type': 'application/x-www-form-urlencoded', ...signatureHeader(options, options.signedUrl ?? url.href, params) };
   const body = new URLSearchParams({ ...params, ...options.tamper }).toString();
-  const response = await fetch(url, { method: 'POST', headers, body });
-  const text = await response.text();
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: text, stream: parseStreamTwiml(text) };
+  const response = options.plainHttp ? await postPlain(url, headers, body) : await viaFetch(url, headers, body);
+  return { ...response, stream: parseStreamTwiml(response.body) };
 }
 
 /** Reads <Connect><Stream url><Parameter name value/></Stream> the way Twilio would (XML entities decoded). */
@@ -90,4 +95,23 @@ export function signatureHeader(options: TwilioSigning, url: string, params: Rec
   const signature =
     options.signature !== undefined ? options.signature : options.authToken ? twilio.getExpectedTwilioSignature(options.authToken, url, params) : null;
   return signature === null ? {} : { 'x-twilio-signature': signature };
+}
+
+async function viaFetch(url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; contentType: string; body: string }> {
+  const response = await fetch(url, { method: 'POST', headers, body });
+  return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
+}
+
+function postPlain(url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; contentType: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: 'POST', headers: { ...headers, connection: 'close' }, agent: false }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? '', body: text }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
 }

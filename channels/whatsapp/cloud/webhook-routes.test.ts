@@ -113,24 +113,28 @@ describe('malformed notifications', () => {
     assert.equal(noEntries.status, 400);
     assert.match(noEntries.body, /body\.entry/);
 
-    const textless = messageWebhook({ phoneNumberId: PHONE_NUMBER_ID }, 'text', {});
-    const noText = await signed(textless);
-    assert.equal(noText.status, 400);
-    assert.match(noText.body, /entry\[0\]\.changes\[0\]\.value\.messages\[0\]\.text: a text message needs `text.body`/);
-
+    // A message of the wrong shape is logged with the field it lacks; with no sender it cannot be kept or answered.
+    const logged = harness.log.lines.length;
+    const before = harness.sink.received.length;
     const noSender = notification(PHONE_NUMBER_ID, { messages: [{ id: wamid(), timestamp: '1749416383', type: 'text', text: { body: 'hi' } }] });
-    const anonymous = await signed(noSender);
-    assert.equal(anonymous.status, 400);
-    assert.match(anonymous.body, /from/);
+    assert.equal((await signed(noSender)).status, 200);
+    assert.equal(harness.sink.received.length, before);
+    const warning = harness.log.lines.slice(logged).find((line) => line.level === 'warn' && /malformed WhatsApp message/.test(line.message));
+    assert.match(String(warning?.fields.problem), /messages\[0\]/);
   });
 
-  test('a malformed change anywhere in a batch stops the whole batch before any message is handed on', async () => {
+  test('a malformed message in a batch costs only itself: the others are handed on, it is kept as unsupported', async () => {
     const good = textWebhook({ phoneNumberId: PHONE_NUMBER_ID, body: 'first' }) as { entry: Array<{ changes: unknown[] }> };
-    const bad = messageWebhook({ phoneNumberId: PHONE_NUMBER_ID }, 'audio', {}) as { entry: Array<{ changes: unknown[] }> };
+    const bad = messageWebhook({ phoneNumberId: PHONE_NUMBER_ID, sender: { phone: '5511900000001' } }, 'audio', {}) as { entry: Array<{ changes: unknown[] }> };
     good.entry[0]!.changes.push(bad.entry[0]!.changes[0]);
     const before = harness.sink.received.length;
-    assert.equal((await signed(good)).status, 400);
-    assert.equal(harness.sink.received.length, before);
+    assert.equal((await signed(good)).status, 200, 'Meta must not redeliver the good messages for days');
+    const received = harness.sink.received.slice(before);
+    assert.deepEqual(received.map((message) => message.content), [
+      { kind: 'text', text: 'first' },
+      { kind: 'unsupported', type: 'malformed_audio' },
+    ]);
+    assert.equal(received[1]!.chat, '5511900000001');
   });
 });
 

@@ -3,11 +3,11 @@
 // (it resolves once the message is stored), and only then does Meta get its 200. Anything else makes Meta retry
 // later, which is what we want when the store is down; the sink deduplicates redeliveries by message id.
 import type { HttpReply, HttpRequest, Logger } from '../../../src/core/channel.ts';
-import type { TransportSink } from '../transport.ts';
+import type { IncomingMessage, TransportSink } from '../transport.ts';
 import type { CloudTransport } from './cloud-transport.ts';
 import type { ServiceWindow } from './service-window.ts';
 import { toIncomingMessage } from './webhook-messages.ts';
-import { describeIssues, messagesValueSchema, notificationSchema, type MessagesValue, type WebhookStatus } from './webhook-schema.ts';
+import { describeIssues, messageSchema, messagesValueSchema, notificationSchema, type MessagesValue, type WebhookStatus } from './webhook-schema.ts';
 import { sameSecret, SIGNATURE_HEADER, verifySignature } from './webhook-signature.ts';
 
 export const WEBHOOK_PATH = '/whatsapp/webhook';
@@ -109,7 +109,16 @@ async function deliver(value: MessagesValue, deps: NotificationDeps): Promise<vo
     deps.log.warn({ code: error.code, title: error.title, details: error.error_data?.details }, 'Meta reported an error for this number');
   }
   const contacts = value.contacts ?? [];
-  for (const message of value.messages ?? []) {
+  for (const [index, rawMessage] of (value.messages ?? []).entries()) {
+    const parsed = messageSchema.safeParse(rawMessage);
+    if (!parsed.success) {
+      const malformed = malformedMessage(rawMessage);
+      deps.log.warn({ index, problem: describeIssues(parsed.error, `messages[${index}]`), kept: malformed !== undefined }, 'a malformed WhatsApp message in a notification');
+      // Kept and answered like any message we cannot read, when it says who sent it; the others in the batch go on.
+      if (malformed) await deps.sink.receive(malformed);
+      continue;
+    }
+    const message = parsed.data;
     const incoming = toIncomingMessage(message, contacts);
     // System notices (a customer changed number) are not the customer writing: they open no window.
     if (message.type !== 'system') await deps.window.recordInbound(incoming.chat, incoming.timestamp * 1000);
@@ -133,4 +142,20 @@ function logStatus(status: WebhookStatus, log: Logger): void {
 
 function text(status: number, body: string): HttpReply {
   return { status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body };
+}
+
+/** A message that fails the schema but names its id and sender, as an unsupported message to keep and answer. */
+function malformedMessage(raw: unknown): IncomingMessage | undefined {
+  const fields = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const { id, from, type } = fields;
+  if (typeof id !== 'string' || typeof from !== 'string' || !/^\d{6,15}$/.test(from)) return undefined;
+  return {
+    transport: 'cloud',
+    id,
+    chat: from,
+    phone: `+${from}`,
+    timestamp: Math.floor(Date.now() / 1000),
+    content: { kind: 'unsupported', type: `malformed_${typeof type === 'string' ? type : 'message'}` },
+    raw: JSON.stringify({ message: raw }),
+  };
 }

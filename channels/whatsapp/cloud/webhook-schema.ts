@@ -65,7 +65,8 @@ export const messagesValueSchema = z.looseObject({
   messaging_product: z.string().optional(),
   metadata: z.looseObject({ display_phone_number: z.string().optional(), phone_number_id: z.string().min(1) }),
   contacts: z.array(contactSchema).optional(),
-  messages: z.array(messageSchema).optional(),
+  /** Checked one by one (messageSchema): a malformed message costs only itself, never the rest of the batch. */
+  messages: z.array(z.unknown()).optional(),
   statuses: z.array(statusSchema).optional(),
   /** System-level problems Meta reports asynchronously. */
   errors: z.array(statusErrorSchema).optional(),
