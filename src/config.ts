@@ -56,6 +56,8 @@ const schema = z.object({
   PORT: integer(0, 65535, 8080), // 0 picks a free port (tests)
   HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
   PUBLIC_URL: url(['https:', 'http:'], 'an http(s) origin such as https://voice.example.com'),
+  /** Proxies in front of the gateway that append to X-Forwarded-For (a TLS terminator is 1): client addresses come from it. */
+  TRUSTED_PROXIES: integer(0, 10, 0),
   MODEL_PROVIDER: z.enum(['auto', 'local', 'openai', 'gemini'], 'one of auto, local, openai, gemini').default('auto'),
   OPENAI_API_KEY: optionalText,
   OPENAI_REALTIME_URL: url(['wss:', 'ws:'], 'a wss:// URL such as wss://api.openai.com/v1/realtime (Azure OpenAI and proxies have their own)').transform((value) => value ?? 'wss://api.openai.com/v1/realtime'),
@@ -113,6 +115,8 @@ const schema = z.object({
   /** Tool calls a model may make per customer turn and per conversation; past the latter the local engine takes over. */
   TOOL_CALLS_PER_TURN: integer(1, 100, 6),
   TOOL_CALLS_PER_CONVERSATION: integer(1, 10_000, 40),
+  /** On a call, a tool still running after this many milliseconds gets a spoken "one moment, I am checking"; 0 = never. */
+  TOOL_FILLER_MS: integer(0, 60_000, 1_500),
   /** A JSON file of business tools that call HTTP APIs (src/agent/http-tools/README.md); see tools.example.json. */
   TOOLS_FILE: optionalText,
   /** Serves the demo booking API under /demo/booking/ (writes without authentication: for trying things out). */

@@ -94,6 +94,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       maxModelSessionMs: config.MODEL_SESSION_MAX_S * 1000,
       toolCallsPerTurn: config.TOOL_CALLS_PER_TURN,
       toolCallsPerConversation: config.TOOL_CALLS_PER_CONVERSATION,
+      toolFillerMs: config.TOOL_FILLER_MS,
       ...(config.HUMAN_TRANSFER_NUMBER ? { transferNumber: config.HUMAN_TRANSFER_NUMBER } : {}),
     },
   });
@@ -102,6 +103,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   const server = createHttpServer({
     log,
     ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
+    trustedProxies: config.TRUSTED_PROXIES,
     observeInbound: (ms) => metrics.observeLatency('in', ms),
   });
   registerHealthRoutes(server.http, { store, metrics, draining: () => draining, log });

@@ -2,7 +2,7 @@
 import { pino } from 'pino';
 import type { Logger } from './core/channel.ts';
 
-const PERSONAL = ['from', 'to', 'phone', 'text', 'transcript', 'jid', 'chat', 'remoteJid', 'remoteJidAlt', 'participant', 'participantAlt', 'fromJid', 'pushName'];
+const PERSONAL = ['from', 'to', 'phone', 'text', 'transcript', 'jid', 'chat', 'remoteJid', 'remoteJidAlt', 'participant', 'participantAlt', 'fromJid', 'pushName', 'remoteAddress'];
 /** Keys whose values are personal data (phone numbers, WhatsApp ids as Baileys logs them, message text), at the top or one level down. */
 export const REDACTED_KEYS = [...PERSONAL, ...PERSONAL.map((key) => `*.${key}`)];
 

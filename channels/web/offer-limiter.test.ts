@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { OfferLimiter } from './offer-limiter.ts';
+import { describe, it, test } from 'node:test';
+import { clientKey, OfferLimiter } from './offer-limiter.ts';
 
 describe('offers per client address per minute', () => {
   it('allows the limit within a minute, refuses more, and allows again as old attempts leave the window', () => {
@@ -37,4 +37,14 @@ describe('offers per client address per minute', () => {
   it('refuses a nonsensical limit', () => {
     assert.throws(() => new OfferLimiter(0), /positive integer/);
   });
+});
+
+test('IPv6 clients are counted per /64, the block one subscriber gets; IPv4 per address', () => {
+  assert.equal(clientKey('2001:db8:85a3::8a2e:370:7334'), clientKey('2001:0db8:85a3:0000:1111:2222:3333:4444'));
+  assert.notEqual(clientKey('2001:db8:85a3:1::1'), clientKey('2001:db8:85a3:2::1'));
+  assert.equal(clientKey('203.0.113.7'), '203.0.113.7');
+  const limiter = new OfferLimiter(2, () => 0);
+  assert.equal(limiter.take('2001:db8::1'), true);
+  assert.equal(limiter.take('2001:db8::2'), true);
+  assert.equal(limiter.take('2001:db8::3'), false, 'a third address in the same /64 is the same client');
 });

@@ -7,6 +7,7 @@ const SWEEP_AT = 10_000;
 
 export class OfferLimiter {
   readonly #attempts = new Map<string, number[]>();
+  #sweptAt = 0;
 
   constructor(
     private readonly perMinute: number,
@@ -18,7 +19,9 @@ export class OfferLimiter {
   /** Counts an attempt from `address`; false when it is over the limit (a refused attempt is not counted). */
   take(address: string): boolean {
     const now = this.now();
-    if (this.#attempts.size >= SWEEP_AT) this.#sweep(now);
+    address = clientKey(address);
+    // Swept at most once a second: a crowd of new addresses must not make every offer walk the whole map.
+    if (this.#attempts.size >= SWEEP_AT && now - this.#sweptAt >= 1_000) this.#sweep(now);
     let times = this.#attempts.get(address);
     if (!times) {
       times = [];
@@ -36,8 +39,19 @@ export class OfferLimiter {
   }
 
   #sweep(now: number): void {
+    this.#sweptAt = now;
     for (const [address, times] of this.#attempts) {
       if (times.length === 0 || times[times.length - 1]! <= now - WINDOW_MS) this.#attempts.delete(address);
     }
   }
+}
+
+/** IPv6 clients get a whole /64 from their provider: counting per address would let one client rotate through it. */
+export function clientKey(address: string): string {
+  if (!address.includes(':') || address.startsWith('::ffff:')) return address;
+  const [head = '', tail = ''] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((group) => group.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

@@ -29,6 +29,17 @@ describe('offer checks', () => {
     }
   });
 
+  it('refuses offers with more than one audio line, more than one data channel, or video: each costs a transport', () => {
+    const audio = 'm=audio 9 UDP/TLS/RTP/SAVPF 111';
+    const data = 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel';
+    const withData = AUDIO_OFFER.replace(audio, `${audio}\r\n${data}`);
+    assert.deepEqual(checkOffer(withData), { ok: true });
+    const refused = { ok: false, message: 'the offer must carry one audio m-line and at most one data channel' };
+    assert.deepEqual(checkOffer(AUDIO_OFFER.replace(audio, Array(300).fill(audio).join('\r\n'))), refused);
+    assert.deepEqual(checkOffer(withData.replace(data, `${data}\r\n${data}`)), refused);
+    assert.deepEqual(checkOffer(AUDIO_OFFER.replace(audio, `${audio}\r\nm=video 9 UDP/TLS/RTP/SAVPF 96`)), refused);
+  });
+
   it('refuses an offer with only a data channel', () => {
     const dataOnly = AUDIO_OFFER.replace('m=audio 9 UDP/TLS/RTP/SAVPF 111', 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel');
     assert.deepEqual(checkOffer(dataOnly), { ok: false, message: 'the offer has no audio m-line' });

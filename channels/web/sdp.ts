@@ -14,7 +14,14 @@ export function checkOffer(sdp: string): OfferCheck {
   if (lines[0] !== 'v=0' || !hasLine('o=') || !hasLine('m=') || !hasLine('a=fingerprint:') || !hasLine('a=ice-ufrag:')) {
     return { ok: false, message: 'not an SDP offer' };
   }
-  if (!lines.some((line) => /^m=audio \d+ /.test(line))) return { ok: false, message: 'the offer has no audio m-line' };
+  const media = lines.filter((line) => line.startsWith('m='));
+  const count = (kind: string): number => media.filter((line) => line.startsWith(`m=${kind} `)).length;
+  if (count('audio') === 0) return { ok: false, message: 'the offer has no audio m-line' };
+  // The widget sends one audio track and one data channel. Anything more would make the WebRTC stack open
+  // transports (sockets, ICE, DTLS) per extra line: a crafted offer must not cost every other call its CPU.
+  if (count('audio') > 1 || count('application') > 1 || media.length > count('audio') + count('application')) {
+    return { ok: false, message: 'the offer must carry one audio m-line and at most one data channel' };
+  }
   return { ok: true };
 }
 

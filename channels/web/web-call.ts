@@ -111,6 +111,8 @@ export class WebCall {
     this.#pc = new RTCPeerConnection({
       iceServers: options.iceServers.map((server) => ({ ...server, urls: [...server.urls] })),
       codecs: { audio: [useOPUS()], video: [] },
+      // One transport for audio and data whatever the offer asks: each extra one costs sockets, ICE and DTLS.
+      bundlePolicy: 'max-bundle',
       ...(options.loopback ? { iceAdditionalHostAddresses: ['127.0.0.1'] } : {}),
     });
     // Added before the offer is applied, so the offer's audio m-line takes this sending transceiver.
@@ -258,6 +260,7 @@ export class WebCall {
   #accept(): void {
     this.#accepted = true;
     this.#log.info({}, 'widget peer connected');
+    this.#setState('listening');
     this.#options.pacer.add(this);
     try {
       this.#options.context.accept(this.connection);

@@ -66,6 +66,9 @@ describe('a widget call through the gateway (local engine)', () => {
     const transcript = await gateway.conversations.records.transcript(conversationId);
     assert.equal(transcript[0]?.kind, 'disclosure');
     assert.ok(transcript.some((entry) => entry.role === 'user' && entry.text === 'What are your opening hours?'));
+    // The widget has its own language picker and no keypad: no spoken "press 1 for Hindi" menu.
+    assert.ok(!transcript.some((entry) => /press \d|दबाएँ/u.test(entry.text)), transcript.map((entry) => entry.text).join(' | '));
+    assert.ok(client.states.includes('listening'), 'the page learns the call is up as soon as the peer connects');
   });
 
   it('a second visitor hanging up leaves the first one\'s call going', async () => {

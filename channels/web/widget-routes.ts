@@ -6,7 +6,7 @@ import type { ChannelContext, HttpReply, HttpRequest, Logger } from '../../src/c
 import { corsHeaders, normaliseOrigin, preflightHeaders, type OriginPolicy } from './origins.ts';
 import type { OfferLimiter } from './offer-limiter.ts';
 import { checkOffer, isLoopback } from './sdp.ts';
-import { answerOffer, CHANNEL_NAME, OfferRejected, type WebCall, type WebCallOptions } from './web-call.ts';
+import { answerOffer, CHANNEL_NAME, OfferRejected, WEB_CAPABILITIES, type WebCall, type WebCallOptions } from './web-call.ts';
 import type { WidgetTokens } from './widget-token.ts';
 
 export const SESSION_PATH = '/widget/session';
@@ -91,7 +91,7 @@ export function createOfferRoute(deps: WidgetRouteDeps): (request: HttpRequest) 
     const locale = pickLocale(body.value.locale, deps.locales, deps.defaultLocale);
     let prepared: { conversationId: string; locale: string };
     try {
-      prepared = await deps.context.prepareConversation({ channel: CHANNEL_NAME, locale, to: origin });
+      prepared = await deps.context.prepareConversation({ channel: CHANNEL_NAME, capabilities: WEB_CAPABILITIES, locale, to: origin });
     } catch (error) {
       const status = (error as { status?: number }).status === 503 ? 503 : 500;
       log.error({ err: error }, 'could not prepare a conversation for the widget');

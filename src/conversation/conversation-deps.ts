@@ -24,6 +24,8 @@ export interface ConversationSettings {
   /** Ceilings on tool calls: past the conversation's, the local engine's deterministic path takes over. */
   readonly toolCallsPerTurn?: number;
   readonly toolCallsPerConversation?: number;
+  /** On live calls, a tool running longer than this gets a spoken filler; 0 turns it off. */
+  readonly toolFillerMs?: number;
 }
 
 export interface ConversationDeps {

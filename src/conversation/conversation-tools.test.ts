@@ -179,4 +179,62 @@ describe('tool calls', () => {
     connection.hangUp();
     await endedRecord(h, connection.info.conversationId);
   });
+
+  test('a slow tool on a call gets a spoken filler in the caller\'s language while the caller\'s audio keeps flowing', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = defineTool('check_slots', 'Lists free slots on a date.', slotsInput, async (input) => {
+      await gate;
+      return { date: input.date, slots: ['10:00'] };
+    }) as ToolSpec;
+    const h = setup({ tools: [slow], settings: { toolFillerMs: 50 } });
+    const { connection, session } = await connect(h, { locale: 'pt-BR' });
+    const saysBefore = session.count('say');
+    session.emit({ type: 'tool_call', callId: 'slow-1', name: 'check_slots', arguments: '{"date":"2026-11-25"}' });
+    await session.waitForCall('say', saysBefore + 1);
+    assert.equal(session.callsOf('say').at(-1)!.text, 'Um momento, estou verificando.');
+    const before = session.count('sendAudio');
+    connection.pushAudio(5);
+    assert.equal(session.count('sendAudio'), before + 5);
+    release();
+    await session.waitForCall('sendToolResult');
+    assert.equal(session.count('say'), saysBefore + 1, 'one filler per slow call');
+
+    // A quick tool gets none.
+    session.emit({ type: 'tool_call', callId: 'quick-1', name: 'check_slots', arguments: '{"date":"2026-11-26"}' });
+    await session.waitForCall('sendToolResult', 2);
+    await sleep(80);
+    assert.equal(session.count('say'), saysBefore + 1);
+    connection.hangUp();
+    await endedRecord(h, connection.info.conversationId);
+  });
+
+  test('the caller talking over a running lookup stops it when its tool is cancellable; a booking runs to the end', async () => {
+    const signals: Record<string, AbortSignal> = {};
+    const lookup = defineTool('lookup', 'Looks something up.', z.object({}), (_input, context) => {
+      signals['lookup'] = context.signal;
+      return new Promise((_resolve, reject) => context.signal.addEventListener('abort', () => reject(context.signal.reason)));
+    }, { cancellable: true, idempotent: true }) as ToolSpec;
+    let finishBooking: () => void = () => undefined;
+    const booking = defineTool('book', 'Books.', z.object({}), async (_input, context) => {
+      signals['book'] = context.signal;
+      await new Promise<void>((resolve) => (finishBooking = resolve));
+      return { booked: true };
+    }) as ToolSpec;
+    const h = setup({ tools: [lookup, booking], settings: { toolFillerMs: 0 } });
+    const { connection, session } = await connect(h);
+    session.emit({ type: 'tool_call', callId: 'c-lookup', name: 'lookup', arguments: '{}' });
+    session.emit({ type: 'tool_call', callId: 'c-book', name: 'book', arguments: '{}' });
+    await sleep(20);
+    session.emit({ type: 'speech_started' });
+    await session.waitForCall('sendToolResult');
+    const cancelled = JSON.parse(session.callsOf('sendToolResult')[0]!.output) as { error: string };
+    assert.deepEqual([session.callsOf('sendToolResult')[0]!.callId, cancelled.error], ['c-lookup', 'cancelled']);
+    assert.equal(signals['book']?.aborted, false, 'the booking is not abandoned half-way');
+    finishBooking();
+    await session.waitForCall('sendToolResult', 2);
+    assert.deepEqual(JSON.parse(session.callsOf('sendToolResult')[1]!.output), { booked: true });
+    connection.hangUp();
+    await endedRecord(h, connection.info.conversationId);
+  });
 });

@@ -21,6 +21,9 @@ import type { ConversationRecord, TranscriptEntry } from './records.ts';
 
 export type { ConversationCompliance, ConversationDeps, ConversationSettings } from './conversation-deps.ts';
 
+/** A tool still running after this long on a live call gets a spoken "one moment, I am checking". */
+const DEFAULT_TOOL_FILLER_MS = 1_500;
+
 type PendingInput = { readonly kind: 'text' | 'dtmf'; readonly value: string } | { readonly kind: 'voice'; readonly pcm: Int16Array };
 
 export class Conversation {
@@ -33,6 +36,8 @@ export class Conversation {
   private readonly tools: ReadonlyMap<string, ToolSpec>;
   private readonly toolAbort = new AbortController();
   private readonly toolBudget: ToolBudget;
+  /** Tool calls in flight whose tools may be stopped when the customer interrupts. */
+  private readonly cancellableCalls = new Map<string, AbortController>();
   private readonly log: Logger;
   private maxDurationTimer: NodeJS.Timeout | undefined;
   private currentResponseId: string | null = null;
@@ -290,7 +295,8 @@ export class Conversation {
       case 'tool_call':
         void this.callTool(event.callId, event.name, event.arguments);
         return;
-      case 'tool_call_cancelled': // tools not marked cancellable finish; the model ignores a late result
+      case 'tool_call_cancelled': // the provider gave up on these calls: stop the ones that may be stopped
+        for (const callId of event.callIds) this.cancellableCalls.get(callId)?.abort(new Error('the model cancelled the call'));
         return;
       case 'end_requested':
         void this.afterPlayout(() => this.end(event.reason));
@@ -358,6 +364,8 @@ export class Conversation {
 
   /** Barge-in: stop what is playing, tell the model what was heard, and ignore the rest of its answer. */
   private interrupt(cause: 'speech' | 'dtmf'): void {
+    // A lookup the customer talked over is stale: tools marked cancellable stop (those that act run to the end).
+    for (const call of this.cancellableCalls.values()) call.abort(new Error(`the customer interrupted (${cause})`));
     if (!this.playout.playing) return;
     // A "hello?" or line noise never cuts the AI disclosure or the recording notice; a key press is deliberate.
     const inNotice = this.playout.protecting || (this.currentResponseId !== null && this.noticeResponses.has(this.currentResponseId));
@@ -375,13 +383,26 @@ export class Conversation {
   private async callTool(callId: string, name: string, rawArguments: string): Promise<void> {
     const askedBy = this.session;
     this.record({ role: 'assistant', kind: 'tool_call', name, text: rawArguments });
-    const result = await runTool(
-      this.tools,
-      name,
-      rawArguments,
-      { conversationId: this.id, channel: this.channel, locale: this.locale, callId, idempotencyKey: `${this.id}:${callId}`, store: this.deps.store, conversation: this.afterReply.control },
-      { signal: this.toolAbort.signal, budget: this.toolBudget },
-    );
+    // Each call can be stopped on its own: a barge-in cancels the calls of tools marked cancellable.
+    const abort = new AbortController();
+    const stop = () => abort.abort(this.toolAbort.signal.reason);
+    this.toolAbort.signal.addEventListener('abort', stop, { once: true });
+    if (this.tools.get(name)?.cancellable) this.cancellableCalls.set(callId, abort);
+    const filler = this.fillerFor(askedBy);
+    let result;
+    try {
+      result = await runTool(
+        this.tools,
+        name,
+        rawArguments,
+        { conversationId: this.id, channel: this.channel, locale: this.locale, callId, idempotencyKey: `${this.id}:${callId}`, store: this.deps.store, conversation: this.afterReply.control },
+        { signal: abort.signal, budget: this.toolBudget },
+      );
+    } finally {
+      clearTimeout(filler);
+      this.cancellableCalls.delete(callId);
+      this.toolAbort.signal.removeEventListener('abort', stop);
+    }
     this.deps.metrics.toolCalls.labels(name, result.outcome).inc();
     this.compliance.audit({ type: 'tool_call', detail: { tool: name, outcome: result.outcome, durationMs: Math.round(result.durationMs) } });
     this.record({ role: 'tool', kind: 'tool_result', name, text: result.output });
@@ -398,6 +419,23 @@ export class Conversation {
     // The session that asked was replaced while the tool ran (reconnect, rotation): the new one does not know this
     // call id and read its history before the result existed. Tell it as a note, so the caller still gets an answer.
     if (!session.capabilities.local) session.sendText(`[The ${name} tool you called before the reconnect returned: ${result.output}]`);
+  }
+
+  /**
+   * On a live call, a tool that takes longer than a moment gets a short filler in the customer's language ("one
+   * moment, I am checking"), so the line does not go silent. Not over audio already playing, and not in chats.
+   */
+  private fillerFor(session: ModelSession | null): NodeJS.Timeout | undefined {
+    const afterMs = this.deps.settings.toolFillerMs ?? DEFAULT_TOOL_FILLER_MS;
+    if (!session || !this.deps.connection.capabilities.audio || afterMs <= 0) return undefined;
+    const timer = setTimeout(() => {
+      if (this.ended || this.session !== session || this.playout.playing) return;
+      const text = this.deps.translate(this.locale, 'common:checking');
+      this.record({ role: 'assistant', kind: 'speech', text });
+      session.say(text);
+    }, afterMs);
+    timer.unref();
+    return timer;
   }
 
   private onModelSwitched(kind: SwitchKind, reason: string, interruptedResponse: boolean): void {

@@ -53,7 +53,15 @@ export class ConversationManager {
     const conversationId = randomUUID();
     const locale = request.locale ?? this.deps.defaultLocale;
     await this.records.create({ id: conversationId, channel: request.channel, locale, status: 'prepared', createdAt: Date.now(), ...pick(request) });
-    const session = this.openSession(this.deps.model, { conversationId, channel: request.channel, locale, audioOutput: true });
+    const capabilities = request.capabilities;
+    const session = this.openSession(this.deps.model, {
+      conversationId,
+      channel: request.channel,
+      locale,
+      audioOutput: true,
+      // Without a keypad (the widget) there is no spoken language menu: the page has its own picker.
+      ...(capabilities ? { liveAudio: capabilities.audio, languageChoice: capabilities.dtmf } : {}),
+    });
     session.catch(() => undefined); // surfaced when the stream arrives
     const timer = setTimeout(() => this.discardPrewarmed(conversationId), this.deps.prewarmTtlMs ?? 30_000);
     timer.unref();

@@ -139,6 +139,8 @@ export interface Logger {
 
 export interface ConversationRequest {
   readonly channel: string;
+  /** What the connection will carry; the phone's (keypad, live audio) when unset. Shapes the warmed-up session. */
+  readonly capabilities?: ChannelCapabilities;
   readonly locale?: string;
   readonly from?: string;
   readonly to?: string;

@@ -13,7 +13,19 @@ export function publicOriginOf(req: IncomingMessage, publicUrl: string | undefin
   return `${proto}://${host}`;
 }
 
-export function toHttpRequest(req: IncomingMessage, rawBody: Uint8Array, publicUrl: string | undefined): HttpRequest {
+/**
+ * The client's address. Behind a TLS proxy every request comes from the proxy, so with `trustedProxies` hops the
+ * client is the X-Forwarded-For entry that many places from the right (each proxy appends the address it saw;
+ * entries further left are whatever the client claimed).
+ */
+export function clientAddressOf(req: IncomingMessage, trustedProxies: number): string {
+  const socket = req.socket.remoteAddress ?? '';
+  if (trustedProxies <= 0) return socket;
+  const forwarded = (firstHeader(req.headers['x-forwarded-for']) ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+  return forwarded[forwarded.length - trustedProxies] ?? forwarded[0] ?? socket;
+}
+
+export function toHttpRequest(req: IncomingMessage, rawBody: Uint8Array, publicUrl: string | undefined, trustedProxies = 0): HttpRequest {
   const url = req.url ?? '/';
   const parsed = new URL(url, 'http://placeholder');
   const headers: Record<string, string | undefined> = {};
@@ -29,7 +41,7 @@ export function toHttpRequest(req: IncomingMessage, rawBody: Uint8Array, publicU
     query: Object.fromEntries(parsed.searchParams),
     headers,
     publicOrigin: publicOriginOf(req, publicUrl),
-    remoteAddress: req.socket.remoteAddress ?? '',
+    remoteAddress: clientAddressOf(req, trustedProxies),
     rawBody,
     form,
   };

@@ -14,6 +14,8 @@ export interface HttpServerOptions {
   /** PUBLIC_URL; when unset the origin comes from each request's Host. */
   readonly publicUrl?: string;
   readonly maxBodyBytes?: number;
+  /** TRUSTED_PROXIES: how many proxies in front append to X-Forwarded-For (0: the socket's address is the client's). */
+  readonly trustedProxies?: number;
   /** Told how long each inbound WebSocket message took to handle: the latency the gateway adds inbound. */
   readonly observeInbound?: (ms: number) => void;
 }
@@ -35,6 +37,7 @@ const DEFAULT_MAX_WS_MESSAGE = 64 * 1024;
 
 export function createHttpServer(options: HttpServerOptions): GatewayHttp {
   const { log, publicUrl } = options;
+  const trustedProxies = options.trustedProxies ?? 0;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const app = new Koa();
   const router = new Router();
@@ -62,7 +65,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttp {
       const register = { GET: router.get, POST: router.post, DELETE: router.delete, OPTIONS: router.options }[method].bind(router);
       register(path, async (ctx) => {
         const rawBody = method === 'POST' ? await readBody(ctx.req, maxBodyBytes) : new Uint8Array(0);
-        const reply = await handler(toHttpRequest(ctx.req, rawBody, publicUrl));
+        const reply = await handler(toHttpRequest(ctx.req, rawBody, publicUrl, trustedProxies));
         ctx.status = reply.status;
         for (const [name, value] of Object.entries(reply.headers ?? {})) ctx.set(name, value);
         if (reply.body !== undefined) ctx.body = typeof reply.body === 'string' ? reply.body : Buffer.from(reply.body);
@@ -76,7 +79,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttp {
 
   async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', (error) => log.debug({ err: error }, 'upgrade socket error'));
-    const request = toHttpRequest(req, new Uint8Array(0), publicUrl);
+    const request = toHttpRequest(req, new Uint8Array(0), publicUrl, trustedProxies);
     const target = sockets.get(request.path);
     if (!accepting) return refuse(socket, { status: 503, body: 'draining' });
     if (!target) return refuse(socket, { status: 404, body: 'no such websocket' });

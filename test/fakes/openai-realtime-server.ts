@@ -32,6 +32,8 @@ export interface FakeOpenAIRealtimeOptions {
   readonly reply?: (context: ReplyContext) => string;
   /** What the fake "hears" when its VAD detects speech. */
   readonly userTranscript?: string;
+  /** Sends the response.done that carries a function call twice, as a flaky network or provider can. */
+  readonly duplicateToolCallEvents?: boolean;
   readonly speechThresholdDbfs?: number;
   readonly silenceMs?: number;
 }
@@ -290,7 +292,12 @@ export async function startFakeOpenAIRealtime(options: FakeOpenAIRealtimeOptions
       send(session, { type: 'response.output_item.added', response_id: response.id, output_index: 0, item: { ...item, status: 'in_progress', arguments: '' } });
       send(session, { type: 'response.function_call_arguments.delta', ...at, call_id: callId, delta: trigger.arguments });
       send(session, { type: 'response.function_call_arguments.done', ...at, call_id: callId, name: trigger.name, arguments: trigger.arguments });
-      return finish('completed', { ...item, status: 'completed' });
+      finish('completed', { ...item, status: 'completed' });
+      if (options.duplicateToolCallEvents) {
+        const usage = { total_tokens: 30, input_tokens: 20, output_tokens: 10 };
+        send(session, { type: 'response.done', response: { ...base, status: 'completed', status_details: null, output: [{ ...item, status: 'completed' }], usage } });
+      }
+      return;
     }
     const lastTool = last?.type === 'function_call_output' ? last.output : undefined;
     const lastUser = [...session.items].reverse().find((item) => item.role === 'user')?.text;

@@ -68,7 +68,7 @@
 button,select,input{font:inherit;color:inherit}
 button{cursor:pointer}
 button:disabled{cursor:default;opacity:.5}
-:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
+:focus-visible{outline:3px solid #1e3a8a;outline-offset:2px;box-shadow:0 0 0 5px #fff}
 .launch{width:60px;height:60px;border:0;border-radius:50%;background:#0f766e;color:#fff;display:grid;place-items:center;box-shadow:0 6px 20px #0004}
 .launch.live{background:#b42318}
 .launch svg{width:28px;height:28px}
@@ -220,7 +220,7 @@ form button,.ctl button{padding:8px 12px;border-radius:8px;border:1px solid #0f7
   async function start(firstText) {
     if (call) return;
     if (!window.RTCPeerConnection) return notify(MESSAGES.browser);
-    const current = (call = { pc: null, channel: null, mic: null, outbox: firstText ? [firstText] : [], typed: [] });
+    const current = (call = { pc: null, channel: null, mic: null, outbox: firstText ? [firstText] : [] });
     // Asked for right away, still inside the click, while the session is fetched.
     const mic = microphone();
     current.micPromise = mic;
@@ -275,9 +275,8 @@ form button,.ctl button{padding:8px 12px;border-radius:8px;border:1px solid #0f7
     }
     if (call !== current || !message) return;
     if (message.type === 'transcript' && typeof message.text === 'string') {
-      // Typed text is shown when sent; the gateway's echo of it is not shown twice.
-      if (message.role === 'user' && current.typed[0] === message.text) current.typed.shift();
-      else append(message.role === 'user' ? 'user' : 'assistant', message.text);
+      // Typed text is shown when sent and never echoed back: every transcript line is shown.
+      append(message.role === 'user' ? 'user' : 'assistant', message.text);
     } else if (message.type === 'state' && STATES[message.state]) {
       if (message.state === 'ended') finish('ended');
       else show(message.state);
@@ -290,7 +289,6 @@ form button,.ctl button{padding:8px 12px;border-radius:8px;border:1px solid #0f7
 
   function sendText(current, text) {
     current.channel.send(JSON.stringify({ type: 'text', text }));
-    current.typed.push(text);
     append('user', text);
   }
 
@@ -352,14 +350,24 @@ form button,.ctl button{padding:8px 12px;border-radius:8px;border:1px solid #0f7
     if (call.channel && call.channel.readyState === 'open') sendText(call, text);
     else call.outbox.push(text);
   });
-  select.addEventListener('change', () => {
+  // The gateway fixes a call's language when it starts: a new choice starts a new call in that language. Arrow keys
+  // on a closed <select> fire 'change' at every step, so the call restarts only once the choice has settled.
+  let relocate = 0;
+  const applyLocale = () => {
+    clearTimeout(relocate);
+    if (select.value === locale) return;
     locale = select.value;
-    // The gateway fixes a call's language when it starts: a new choice starts a new call in that language.
     if (call) {
       finish();
       start();
     }
+  };
+  select.addEventListener('change', () => {
+    clearTimeout(relocate);
+    relocate = setTimeout(applyLocale, 1200);
   });
+  select.addEventListener('blur', applyLocale);
+  select.addEventListener('keydown', (event) => event.key === 'Enter' && applyLocale());
   addEventListener('pagehide', () => finish());
   (document.body || document.documentElement).append(host);
 })();
