@@ -1,4 +1,5 @@
 // The widget's HTTP endpoints against a real server, as pages (and people pretending to be pages) call them.
+import { WEB_CAPABILITIES } from './web-call.ts';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
@@ -87,7 +88,7 @@ describe('widget HTTP endpoints', () => {
       assert.match(reply.body.sdp, /a=rtpmap:\d+ (?:OPUS|opus)\/48000\/2/);
       assert.doesNotMatch(reply.body.sdp, /PCMU/, 'Opus only');
       assert.equal(typeof reply.body.conversationId, 'string');
-      assert.deepEqual(harness.prepared.at(-1), { channel: 'web', locale: 'hi', to: PARTNER });
+      assert.deepEqual(harness.prepared.at(-1), { channel: 'web', capabilities: WEB_CAPABILITIES, locale: 'hi', to: PARTNER });
     });
 
     it('accepts the body as text/plain too (a cross-site page can then skip the preflight)', async () => {
