@@ -46,14 +46,18 @@ export class LoopGuard {
   }
 }
 
-export function decideAfterDisconnect(disconnect: Disconnect, replaced: LoopGuard, now: number): DisconnectDecision {
+/**
+ * `restarts` guards 515: WhatsApp asks for one restart after pairing, and a number that keeps asking is in trouble:
+ * reconnecting at once in a loop looks like abuse to WhatsApp, so past the guard it backs off like any drop.
+ */
+export function decideAfterDisconnect(disconnect: Disconnect, replaced: LoopGuard, now: number, restarts?: LoopGuard): DisconnectDecision {
   switch (disconnect.status) {
     case 401: // logged out from the phone: these keys are dead
       return { action: 'stop', alert: 'logged_out', wipe: true };
     case 403: // the account is barred from WhatsApp Web
       return { action: 'stop', alert: 'forbidden', wipe: false };
     case 515: // restart required, as WhatsApp asks right after pairing
-      return { action: 'reconnect' };
+      return !restarts || restarts.allow(now) ? { action: 'reconnect' } : { action: 'backoff' };
     case 440: // another client took the session: fight back a few times, then leave it
       return replaced.allow(now) ? { action: 'reconnect' } : { action: 'stop', alert: 'replaced', wipe: false };
     case 408:

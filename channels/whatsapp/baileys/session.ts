@@ -131,6 +131,7 @@ export class BaileysSession {
     // Whichever comes first ends this ownership: the lease lost, or the transport stopped.
     const ends = Promise.race([lost, aborted]);
     const replaced = new LoopGuard(options.replacedLimit.count, options.replacedLimit.windowMs);
+    const restarts = new LoopGuard(2, 60_000); // two immediate restarts a minute; more back off
     let attempt = 0;
     let auth: StoredAuthState | undefined;
 
@@ -191,7 +192,7 @@ export class BaileysSession {
       }
 
       const disconnect = readDisconnect(next.error);
-      const decision = decideAfterDisconnect(disconnect, replaced, options.now());
+      const decision = decideAfterDisconnect(disconnect, replaced, options.now(), restarts);
       options.log.warn({ status: disconnect.status, reason: disconnect.message, action: decision.action }, 'WhatsApp connection closed');
       if (decision.action === 'reconnect') continue;
       if (decision.action === 'backoff') {
