@@ -6,6 +6,19 @@ export interface SetOptions {
   readonly ttlMs?: number;
   /** Write only when the key does not exist (for idempotency keys and locks). */
   readonly onlyIfAbsent?: boolean;
+  /**
+   * Write only while this lease is still held with this token, checked atomically with the write: an owner that lost
+   * the lease (paused, partitioned) can never overwrite what the next owner wrote. Refused with FenceError.
+   */
+  readonly fence?: Lease;
+}
+
+/** A fenced write whose lease is no longer held (expired, released, or taken by another owner). */
+export class FenceError extends Error {
+  constructor(readonly lease: string) {
+    super(`the lease ${lease} is no longer held: the write was refused`);
+    this.name = 'FenceError';
+  }
 }
 
 /** One entry of an append-only event stream. */
@@ -28,7 +41,8 @@ export interface Store {
   get(key: string): Promise<string | null>;
   /** Returns false when `onlyIfAbsent` was set and the key existed. */
   set(key: string, value: string, options?: SetOptions): Promise<boolean>;
-  delete(key: string): Promise<void>;
+  /** With `fence`, refused (FenceError) unless that lease is still held, as for set. */
+  delete(key: string, options?: { readonly fence?: Lease }): Promise<void>;
   /** Adds to the end of a list; trims the oldest entries past `maxLength`. Returns the new length. */
   append(key: string, value: string, options?: { readonly maxLength?: number; readonly ttlMs?: number }): Promise<number>;
   /** Entries from `start` to `end` inclusive; negative indexes count from the end (-1 is the last). */

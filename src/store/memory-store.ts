@@ -1,7 +1,7 @@
 // The in-process Store: the embedded default for a single instance and the store most tests use. It keeps the same
 // semantics as RedisStore (checked by test/contract/store.contract.ts) so code written against it behaves the same in
 // production; nothing here survives a restart or is shared between instances.
-import type { Lease, SetOptions, Store, StreamEvent } from '../core/store.ts';
+import { FenceError, type Lease, type SetOptions, type Store, type StreamEvent } from '../core/store.ts';
 import { GatewayError } from '../errors.ts';
 import { checkCount, checkFields, checkIndex, checkMaxLength, checkTime, checkTtl, parseEventId, wrongType } from './store-arguments.ts';
 
@@ -62,6 +62,7 @@ export class MemoryStore implements Store {
 
   async set(key: string, value: string, options: SetOptions = {}): Promise<boolean> {
     this.#open();
+    this.#checkFence(options.fence);
     const expiresAt = options.ttlMs === undefined ? NO_EXPIRY : Date.now() + checkTtl(options.ttlMs);
     if (options.onlyIfAbsent && this.#live(key)) return false;
     // Like Redis SET, a plain set replaces whatever was there (a list too) and drops an earlier TTL.
@@ -69,8 +70,9 @@ export class MemoryStore implements Store {
     return true;
   }
 
-  async delete(key: string): Promise<void> {
+  async delete(key: string, options: { readonly fence?: Lease } = {}): Promise<void> {
     this.#open();
+    this.#checkFence(options.fence);
     this.#entries.delete(key);
   }
 
@@ -252,6 +254,12 @@ export class MemoryStore implements Store {
       return undefined;
     }
     return entry;
+  }
+
+  #checkFence(fence: Lease | undefined): void {
+    if (fence === undefined) return;
+    const held = this.#liveLease(fence.name, Date.now());
+    if (!held || held.owner !== fence.owner || held.token !== fence.token) throw new FenceError(fence.name);
   }
 
   #liveLease(name: string, now: number): HeldLease | undefined {

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../core/channel.ts';
-import type { Lease, SetOptions, Store, StreamEvent } from '../core/store.ts';
+import { FenceError, type Lease, type SetOptions, type Store, type StreamEvent } from '../core/store.ts';
 import { describeError, GatewayError } from '../errors.ts';
 import { silentLogger } from '../log.ts';
 import { checkCount, checkFields, checkIndex, checkMaxLength, checkTime, checkTtl, parseEventId, wrongType } from './store-arguments.ts';
@@ -73,6 +73,29 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[
 return 0
 `);
 
+// Fenced writes: KEYS: lease, key. The write happens only while the lease holds this grant; -1 when it does not.
+// (On Redis Cluster the key must share the lease's slot: name keys with the same {hash tag}.)
+// ARGV: "<token>:<owner>", value, ttlMs (0 = none), onlyIfAbsent (1/0). Returns 1 written, 0 present (NX), -1 fenced.
+const FENCED_SET = script(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+local ttl = tonumber(ARGV[3])
+local written
+if ARGV[4] == '1' then
+  if ttl > 0 then written = redis.call('SET', KEYS[2], ARGV[2], 'PX', ttl, 'NX') else written = redis.call('SET', KEYS[2], ARGV[2], 'NX') end
+else
+  if ttl > 0 then written = redis.call('SET', KEYS[2], ARGV[2], 'PX', ttl) else written = redis.call('SET', KEYS[2], ARGV[2]) end
+end
+if written then return 1 end
+return 0
+`);
+
+// KEYS: lease, key. ARGV: "<token>:<owner>". Returns 1 after deleting, -1 when the lease no longer holds this grant.
+const FENCED_DELETE = script(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+redis.call('DEL', KEYS[2])
+return 1
+`);
+
 // KEYS: lease. ARGV: "<token>:<owner>". Deletes only the caller's own grant, never a later holder's.
 const RELEASE = script(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -120,6 +143,12 @@ export class RedisStore implements Store {
   async set(key: string, value: string, options: SetOptions = {}): Promise<boolean> {
     const ttlMs = options.ttlMs === undefined ? undefined : checkTtl(options.ttlMs);
     const k = this.#key(key);
+    const fence = options.fence;
+    if (fence) {
+      const reply = await this.#eval('set', FENCED_SET, [this.#leaseKey(fence.name), k], [`${fence.token}:${fence.owner}`, value, ttlMs ?? 0, options.onlyIfAbsent ? 1 : 0]);
+      if (Number(reply) === -1) throw new FenceError(fence.name);
+      return Number(reply) === 1;
+    }
     const reply = await this.#run('set', () => {
       if (ttlMs !== undefined && options.onlyIfAbsent) return this.#redis.set(k, value, 'PX', ttlMs, 'NX');
       if (ttlMs !== undefined) return this.#redis.set(k, value, 'PX', ttlMs);
@@ -129,7 +158,13 @@ export class RedisStore implements Store {
     return reply === 'OK';
   }
 
-  async delete(key: string): Promise<void> {
+  async delete(key: string, options: { readonly fence?: Lease } = {}): Promise<void> {
+    const fence = options.fence;
+    if (fence) {
+      const reply = await this.#eval('delete', FENCED_DELETE, [this.#leaseKey(fence.name), this.#key(key)], [`${fence.token}:${fence.owner}`]);
+      if (Number(reply) === -1) throw new FenceError(fence.name);
+      return;
+    }
     await this.#run('delete', () => this.#redis.del(this.#key(key)));
   }
 

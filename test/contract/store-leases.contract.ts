@@ -112,5 +112,24 @@ export function leasesContract(current: CurrentStore): void {
       await store.releaseLease(lease);
       assert.ok(await store.acquireLease('job', 'pod:7', 1_000));
     });
+
+    it('fenced writes land while the lease is held, and are refused once another owner has it', async () => {
+      const first = await store.acquireLease('wa:fenced', 'instance-a', SHORT_TTL_MS);
+      assert.ok(first);
+      assert.equal(await store.set('wa:creds', 'from-a', { fence: first }), true);
+      assert.equal(await store.set('wa:creds', 'ignored', { fence: first, onlyIfAbsent: true }), false, 'onlyIfAbsent still applies');
+      await sleep(PAST_SHORT_TTL_MS);
+      const second = await store.acquireLease('wa:fenced', 'instance-b', 1_000);
+      assert.ok(second && second.token > first.token);
+      assert.equal(await store.set('wa:creds', 'from-b', { fence: second }), true);
+      // Instance A wakes from a pause and writes with its old grant: refused, and B's value stands.
+      await assert.rejects(store.set('wa:creds', 'stale-a', { fence: first }), (error: Error) => error.name === 'FenceError');
+      await assert.rejects(store.delete('wa:creds', { fence: first }), (error: Error) => error.name === 'FenceError');
+      assert.equal(await store.get('wa:creds'), 'from-b');
+      await store.delete('wa:creds', { fence: second });
+      assert.equal(await store.get('wa:creds'), null);
+      await store.releaseLease(second);
+      await assert.rejects(store.set('wa:creds', 'after-release', { fence: second }), (error: Error) => error.name === 'FenceError');
+    });
   });
 }

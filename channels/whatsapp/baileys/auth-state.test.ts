@@ -104,11 +104,31 @@ describe('WhatsApp auth state in the store', () => {
         await store.close();
       });
 
+      test('a paused owner whose lease passed to another instance cannot overwrite its keys: the store fences the write', async () => {
+        const store = await open();
+        const first = await store.acquireLease('whatsapp:shop', 'instance-a', 100);
+        assert.ok(first);
+        // Instance A's own clock still says it owns the number (it was paused): only the store can tell.
+        const staleA = await load(store, async () => first);
+        await staleA.saveCreds();
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        const second = await store.acquireLease('whatsapp:shop', 'instance-b', 10_000);
+        assert.ok(second);
+        const b = await load(store, async () => second);
+        await b.state.keys.set({ session: { '919876543210.0': Buffer.from('from-b') } });
+        await assert.rejects(async () => staleA.state.keys.set({ session: { '919876543210.0': Buffer.from('stale-a') } }), (error: Error) => error.name === 'FenceError');
+        const kept = await b.state.keys.get('session', ['919876543210.0']);
+        assert.equal(Buffer.from(kept['919876543210.0'] as Uint8Array).toString(), 'from-b');
+        await store.releaseLease(second);
+        await store.close();
+      });
+
       test('writes are refused once the guard says the number is no longer ours', async () => {
         const store = await open();
         let owned = true;
         const guard: WriteGuard = async () => {
           if (!owned) throw new Error('lease lost');
+          return undefined;
         };
         const auth = await load(store, guard);
         await auth.saveCreds();

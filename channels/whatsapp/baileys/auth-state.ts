@@ -4,12 +4,15 @@
 import { BufferJSON, initAuthCreds, makeCacheableSignalKeyStore, proto } from '@whiskeysockets/baileys';
 import type { AuthenticationCreds, AuthenticationState, SignalDataSet, SignalDataTypeMap, SignalKeyStore } from '@whiskeysockets/baileys';
 import type { Logger } from '../../../src/core/channel.ts';
-import type { Store } from '../../../src/core/store.ts';
+import type { Lease, Store } from '../../../src/core/store.ts';
 import { authKeys, indexEntry, parseIndexEntry, type AuthKeys, type SignalKeyType } from './auth-keys.ts';
 import type { ILogger } from './socket.ts';
 
-/** Resolves when this process may write the number's auth state; throws when it may not (the lease was lost). */
-export type WriteGuard = () => Promise<void>;
+/**
+ * Resolves when this process may write the number's auth state, with the lease to fence the writes by (the store
+ * refuses them atomically once another instance owns the number); throws when it may not (the lease was lost).
+ */
+export type WriteGuard = () => Promise<Lease | undefined>;
 
 export interface AuthStateOptions {
   readonly store: Store;
@@ -42,7 +45,7 @@ export async function loadAuthState(options: AuthStateOptions): Promise<StoredAu
   let retired = false;
   const guard: WriteGuard = async () => {
     if (retired) throw new Error(`the WhatsApp auth state of "${options.account}" was retired: write refused`);
-    await options.guard();
+    return options.guard();
   };
   const signalKeys = makeCacheableSignalKeyStore(storeSignalKeys({ ...options, guard }, keys), options.baileysLogger);
 
@@ -55,8 +58,8 @@ export async function loadAuthState(options: AuthStateOptions): Promise<StoredAu
       // Serialised when the write starts, so an update that arrived while waiting is included.
       queued = undefined;
       if (retired) return;
-      await guard();
-      await options.store.set(keys.creds, JSON.stringify(creds, BufferJSON.replacer));
+      const fence = await guard();
+      await options.store.set(keys.creds, JSON.stringify(creds, BufferJSON.replacer), fenced(fence));
     });
     queued = write;
     last = write.catch(() => undefined);
@@ -75,16 +78,16 @@ export async function loadAuthState(options: AuthStateOptions): Promise<StoredAu
 
 /** Removes the creds and every key of the number (after a logout): the next socket pairs from scratch. */
 export async function wipeAuthState(store: Store, account: string, guard: WriteGuard): Promise<number> {
-  await guard();
+  const fence = fenced(await guard());
   const keys = authKeys(account);
   const entries = await store.range(keys.index, 0, -1);
   const targets = entries.flatMap((entry) => {
     const parsed = parseIndexEntry(entry);
     return parsed ? [keys.key(parsed.type, parsed.id)] : [];
   });
-  await Promise.all(targets.map((key) => store.delete(key)));
-  await store.delete(keys.index);
-  await store.delete(keys.creds);
+  await Promise.all(targets.map((key) => store.delete(key, fence)));
+  await store.delete(keys.index, fence);
+  await store.delete(keys.creds, fence);
   return targets.length;
 }
 
@@ -133,7 +136,7 @@ function storeSignalKeys(options: AuthStateOptions, keys: AuthKeys): SignalKeySt
     },
 
     async set(data: SignalDataSet) {
-      await guard();
+      const fence = fenced(await guard());
       const known = await knownEntries();
       const added: string[] = [];
       const removed: string[] = [];
@@ -142,7 +145,7 @@ function storeSignalKeys(options: AuthStateOptions, keys: AuthKeys): SignalKeySt
         for (const [id, value] of Object.entries(data[type] ?? {})) {
           const entry = indexEntry(type, id);
           if (value === null || value === undefined) {
-            writes.push(() => store.delete(keys.key(type, id)));
+            writes.push(() => store.delete(keys.key(type, id), fence));
             if (known.delete(entry)) removed.push(entry);
             continue;
           }
@@ -151,7 +154,7 @@ function storeSignalKeys(options: AuthStateOptions, keys: AuthKeys): SignalKeySt
             added.push(entry);
           }
           const text = JSON.stringify(value, BufferJSON.replacer);
-          writes.push(() => store.set(keys.key(type, id), text));
+          writes.push(() => store.set(keys.key(type, id), text, fence));
         }
       }
       // The index first: a crash in between leaves an entry without a key, never a key a wipe cannot find.
@@ -170,4 +173,9 @@ function storeSignalKeys(options: AuthStateOptions, keys: AuthKeys): SignalKeySt
       indexed = undefined;
     },
   };
+}
+
+/** Store options that fence a write by the lease, when there is one. */
+function fenced(lease: Lease | undefined): { fence?: Lease } {
+  return lease ? { fence: lease } : {};
 }

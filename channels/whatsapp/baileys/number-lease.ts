@@ -116,9 +116,10 @@ export class NumberLease {
       token: lease.token,
       lost,
       guard: async () => {
-        if (state === 'held' && now() < validUntil) return;
+        if (state === 'held' && now() < validUntil) return lease;
         if (state === 'held') await renew();
         if (state !== 'held' || now() >= validUntil) throw new LeaseLostError(name);
+        return lease;
       },
       release: async () => {
         if (state === 'held') state = 'released';
