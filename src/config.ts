@@ -110,6 +110,8 @@ const schema = z.object({
   WIDGET_ICE_URLS: optionalText.transform((value) => (value ?? '').split(',').map((part) => part.trim()).filter(Boolean)),
   WIDGET_TURN_USERNAME: optionalText,
   WIDGET_TURN_CREDENTIAL: optionalText,
+  /** The TURN server's shared secret (coturn static-auth-secret): each widget session gets its own expiring credential. */
+  WIDGET_TURN_SECRET: optionalText,
   /** Offers accepted per client address per minute. */
   WIDGET_OFFERS_PER_MINUTE: integer(1, 10_000, 10),
   /** Tool calls a model may make per customer turn and per conversation; past the latter the local engine takes over. */

@@ -20,6 +20,8 @@ export interface WebChannelOptions {
   readonly allowedOrigins: string[];
   /** STUN/TURN servers for both ends; empty for host candidates only. */
   readonly iceServers: IceServer[];
+  /** The TURN server's shared secret (coturn static-auth-secret): pages get per-session TURN credentials. */
+  readonly turnSecret?: string;
   /** Offers per client address per minute. */
   readonly offersPerMinute: number;
   readonly defaultLocale: string;
@@ -51,6 +53,7 @@ export function createWebChannel(options: WebChannelOptions): Channel {
         tokens,
         limiter,
         iceServers: options.iceServers,
+        ...(options.turnSecret ? { turnSecret: options.turnSecret } : {}),
         locales: options.locales.length > 0 ? options.locales : [options.defaultLocale],
         defaultLocale: options.defaultLocale,
         isAccepting: () => accepting,

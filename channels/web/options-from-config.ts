@@ -11,6 +11,7 @@ export function webOptions(config: Config): WebChannelOptions {
     ...(config.WIDGET_SECRET ? { secret: config.WIDGET_SECRET } : {}),
     allowedOrigins: config.WIDGET_ALLOWED_ORIGINS,
     iceServers: config.WIDGET_ICE_URLS.length > 0 ? [{ urls: config.WIDGET_ICE_URLS, ...turn }] : [],
+    ...(config.WIDGET_TURN_SECRET ? { turnSecret: config.WIDGET_TURN_SECRET } : {}),
     offersPerMinute: config.WIDGET_OFFERS_PER_MINUTE,
     defaultLocale: config.DEFAULT_LOCALE,
     locales: config.LOCALES,

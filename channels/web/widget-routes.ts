@@ -6,6 +6,7 @@ import type { ChannelContext, HttpReply, HttpRequest, Logger } from '../../src/c
 import { corsHeaders, normaliseOrigin, preflightHeaders, type OriginPolicy } from './origins.ts';
 import type { OfferLimiter } from './offer-limiter.ts';
 import { checkOffer, isLoopback } from './sdp.ts';
+import { iceServersForPage } from './turn-credentials.ts';
 import { answerOffer, CHANNEL_NAME, OfferRejected, WEB_CAPABILITIES, type WebCall, type WebCallOptions } from './web-call.ts';
 import type { WidgetTokens } from './widget-token.ts';
 
@@ -26,6 +27,8 @@ export interface WidgetRouteDeps {
   readonly tokens: WidgetTokens;
   readonly limiter: OfferLimiter;
   readonly iceServers: WebCallOptions['iceServers'];
+  /** The TURN server's shared secret: each session gets its own expiring TURN credential. */
+  readonly turnSecret?: string;
   readonly locales: readonly string[];
   readonly defaultLocale: string;
   readonly isAccepting: () => boolean;
@@ -60,7 +63,7 @@ export function createSessionRoute(deps: WidgetRouteDeps): (request: HttpRequest
     return json(200, {
       token,
       expiresAt,
-      iceServers: deps.iceServers.map((server) => ({ urls: [...server.urls], ...(server.username ? { username: server.username } : {}), ...(server.credential ? { credential: server.credential } : {}) })),
+      iceServers: iceServersForPage(deps.iceServers, deps.turnSecret, Date.now()),
       locales: [...deps.locales],
       defaultLocale: pickLocale(body.value.locale, deps.locales, deps.defaultLocale),
     }, cors);
