@@ -15,6 +15,17 @@ after(closeStores);
 describe('tool calls', () => {
   const slotsInput = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD') });
 
+  /** check_slots that answers only when the test calls release(). */
+  function gatedSlotsTool(): { tool: ToolSpec; release: () => void } {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const tool = defineTool('check_slots', 'Lists free slots on a date.', slotsInput, async (input) => {
+      await gate;
+      return { date: input.date, slots: ['10:00'] };
+    }) as ToolSpec;
+    return { tool, release: () => release() };
+  }
+
   function slotsTool(runs: ToolContext[]): ToolSpec {
     return defineTool('check_slots', 'Lists free slots on a date.', slotsInput, async (input, context) => {
       runs.push(context);
@@ -87,12 +98,7 @@ describe('tool calls', () => {
   });
 
   test('a result that arrives after the model reconnected reaches the new session, so the caller still gets an answer', async () => {
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow = defineTool('check_slots', 'Lists free slots on a date.', slotsInput, async (input) => {
-      await gate;
-      return { date: input.date, slots: ['10:00'] };
-    }) as ToolSpec;
+    const { tool: slow, release } = gatedSlotsTool();
     const h = setup({ tools: [slow] });
     const { connection, session } = await connect(h);
     session.emit({ type: 'tool_call', callId: 'call-9', name: 'check_slots', arguments: '{"date":"2026-11-25"}' });
@@ -181,12 +187,7 @@ describe('tool calls', () => {
   });
 
   test('a slow tool on a call gets a spoken filler in the caller\'s language while the caller\'s audio keeps flowing', async () => {
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow = defineTool('check_slots', 'Lists free slots on a date.', slotsInput, async (input) => {
-      await gate;
-      return { date: input.date, slots: ['10:00'] };
-    }) as ToolSpec;
+    const { tool: slow, release } = gatedSlotsTool();
     const h = setup({ tools: [slow], settings: { toolFillerMs: 50 } });
     const { connection, session } = await connect(h, { locale: 'pt-BR' });
     const saysBefore = session.count('say');
