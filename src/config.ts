@@ -123,6 +123,8 @@ const schema = z.object({
   TOOLS_FILE: optionalText,
   /** Serves the demo booking API under /demo/booking/ (writes without authentication: for trying things out). */
   DEMO_BOOKING_API: z.enum(['true', 'false'], 'true or false').default('false').transform((value) => value === 'true'),
+  /** Chats (WhatsApp, the widget) handed to a person are announced here as JSON, with the conversation id. */
+  HUMAN_HANDOFF_WEBHOOK_URL: url(['https:', 'http:'], 'an http(s) URL of your help desk or staff bot'),
   ADMIN_TOKEN: optionalText.pipe(z.string().min(16, 'at least 16 characters').optional()),
   /** Key of the customer pseudonyms in the audit trail and subject index; changing it orphans past conversations. */
   AUDIT_SECRET: optionalText.pipe(z.string().min(32, 'at least 32 characters').optional()),

@@ -1,7 +1,7 @@
 // Composition: config -> store -> model -> agent -> conversations -> channels -> HTTP server. main.ts runs it;
 // tests and benchmarks start it in-process with their own store or model.
 import { randomBytes } from 'node:crypto';
-import type { Channel, Logger } from './core/channel.ts';
+import type { Channel, Logger, Messenger } from './core/channel.ts';
 import type { RealtimeModel } from './core/model.ts';
 import type { Store } from './core/store.ts';
 import type { Config } from './config.ts';
@@ -69,7 +69,10 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   const httpTools = config.TOOLS_FILE
     ? await loadHttpTools(config.TOOLS_FILE, overrides.environment ?? {}, { reservedNames: builtInTools, baseUrl: () => selfUrl, log })
     : [];
+  // Channels that can message a customer outside a conversation register here (a WhatsApp follow-up after a call).
+  const messengers = new Map<string, Messenger>();
   const conversations = new ConversationManager({
+    messaging: (channel) => messengers.get(channel),
     records: compliance.records,
     compliance: {
       audit: compliance.audit,
@@ -128,6 +131,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       prepareConversation: (request) => conversations.prepare(request),
       accept: (connection) => conversations.accept(connection),
       translate: t,
+      registerMessenger: (name, messenger) => void messengers.set(name, messenger),
       countFrames: (name, direction, frames) => metrics.frames.labels(name, direction).inc(frames),
     });
   }

@@ -17,6 +17,7 @@ export const TWILIO_CAPABILITIES: ChannelCapabilities = {
   playbackMarks: true,
   voiceNotes: false,
   transfer: true,
+  transferNeedsNumber: true,
 };
 
 /** WebSocket close codes (RFC 6455) that tell a peer why we hung up on it. */

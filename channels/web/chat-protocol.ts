@@ -16,6 +16,8 @@ export type ServerMessage =
   | { readonly type: 'transcript'; readonly role: 'user' | 'assistant'; readonly text: string }
   | { readonly type: 'state'; readonly state: CallState }
   | { readonly type: 'ended'; readonly reason: string }
+  /** The conversation was handed to staff, who follow up (the page says so). */
+  | { readonly type: 'handoff' }
   | { readonly type: 'error'; readonly code: ChatErrorCode; readonly message: string };
 
 export type ClientMessage = { readonly type: 'text'; readonly text: string } | { readonly type: 'hangup' };

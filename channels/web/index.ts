@@ -1,6 +1,7 @@
 // The browser voice widget over WebRTC: POST /widget/session and /widget/offer set a call up (widget-routes.ts),
 // each call is one werift peer connection (web-call.ts) with Opus audio both ways and a "chat" data channel, and
 // one shared 20 ms clock paces every call's outbound audio (pacer.ts). Only this folder knows werift.
+import { createHandoffWebhook } from '../handoff-webhook.ts';
 import type { Channel, ChannelContext } from '../../src/core/channel.ts';
 import { OfferLimiter } from './offer-limiter.ts';
 import { OriginPolicy } from './origins.ts';
@@ -22,6 +23,8 @@ export interface WebChannelOptions {
   readonly iceServers: IceServer[];
   /** The TURN server's shared secret (coturn static-auth-secret): pages get per-session TURN credentials. */
   readonly turnSecret?: string;
+  /** HUMAN_HANDOFF_WEBHOOK_URL: visitors handed to a person are announced there. */
+  readonly handoffWebhookUrl?: string;
   /** Offers per client address per minute. */
   readonly offersPerMinute: number;
   readonly defaultLocale: string;
@@ -57,7 +60,12 @@ export function createWebChannel(options: WebChannelOptions): Channel {
         locales: options.locales.length > 0 ? options.locales : [options.defaultLocale],
         defaultLocale: options.defaultLocale,
         isAccepting: () => accepting,
-        callOptions: { pacer, ...(options.timings ? { timings: options.timings } : {}), onEnded: (call: WebCall) => void calls.delete(call) },
+        callOptions: {
+          pacer,
+          ...(options.timings ? { timings: options.timings } : {}),
+          ...(options.handoffWebhookUrl ? { handoff: createHandoffWebhook(options.handoffWebhookUrl, log) } : {}),
+          onEnded: (call: WebCall) => void calls.delete(call),
+        },
         calls,
       };
       context.http.route('POST', SESSION_PATH, createSessionRoute(deps));

@@ -12,6 +12,7 @@ export function webOptions(config: Config): WebChannelOptions {
     allowedOrigins: config.WIDGET_ALLOWED_ORIGINS,
     iceServers: config.WIDGET_ICE_URLS.length > 0 ? [{ urls: config.WIDGET_ICE_URLS, ...turn }] : [],
     ...(config.WIDGET_TURN_SECRET ? { turnSecret: config.WIDGET_TURN_SECRET } : {}),
+    ...(config.HUMAN_HANDOFF_WEBHOOK_URL ? { handoffWebhookUrl: config.HUMAN_HANDOFF_WEBHOOK_URL } : {}),
     offersPerMinute: config.WIDGET_OFFERS_PER_MINUTE,
     defaultLocale: config.DEFAULT_LOCALE,
     locales: config.LOCALES,

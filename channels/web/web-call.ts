@@ -6,6 +6,7 @@
 // beyond the one prepared for it, which the manager discards. Every end (data-channel hang-up, the page closing,
 // ICE failure or a long disconnection, the conversation ending, abuse) goes through end(): one hangup event, the
 // pacer slot, the timers and the peer connection released.
+import type { HandoffWebhook } from '../handoff-webhook.ts';
 import { randomUUID } from 'node:crypto';
 import { RTCPeerConnection, RtpHeader, RtpPacket, useOPUS, type RTCRtpTransceiver } from 'werift';
 import type { ChannelCapabilities, ChannelContext, Logger, OutboundEvent } from '../../src/core/channel.ts';
@@ -63,6 +64,8 @@ export interface WebCallOptions {
   readonly timings?: Partial<WebCallTimings>;
   /** Told once the call has ended and released everything. */
   readonly onEnded?: (call: WebCall) => void;
+  /** The business's hand-off webhook: when set, the agent can hand the visitor to staff. */
+  readonly handoff?: HandoffWebhook;
 }
 
 /** The offer cannot be answered; the message may be shown to the page. */
@@ -140,7 +143,7 @@ export class WebCall {
     this.connection = createCallConnection({
       id: this.id,
       channel: CHANNEL_NAME,
-      capabilities: WEB_CAPABILITIES,
+      capabilities: options.handoff ? { ...WEB_CAPABILITIES, transfer: true } : WEB_CAPABILITIES,
       info: { conversationId: options.conversationId, locale: options.locale, to: options.origin, providerId: this.#pc.id },
       log: this.#log,
       onSend: (event) => this.#onOutbound(event),
@@ -294,6 +297,10 @@ export class WebCall {
         this.end(event.reason);
         return;
       case 'transfer':
+        // The visitor is told on the page; staff learn of it through the hand-off webhook with the conversation id.
+        this.#chat.send({ type: 'handoff' });
+        void this.#options.handoff?.({ event: 'handoff', channel: CHANNEL_NAME, conversationId: this.#options.conversationId, reason: event.reason, customer: this.#options.origin });
+        return;
       case 'voice_note':
         this.#log.warn({ eventType: event.type }, 'not carried by the widget; dropped');
         return;

@@ -15,11 +15,13 @@ export const WHATSAPP_CAPABILITIES: ChannelCapabilities = {
 export interface ChatReplies {
   text(text: string): void;
   voiceNote(pcm: Int16Array, transcript: string | undefined): void;
+  /** Hands the chat to staff (set only when the business has a hand-off webhook). */
+  handOff?(reason: string): void;
 }
 
 export class ChatConnection implements Connection {
   readonly channel = 'whatsapp';
-  readonly capabilities = WHATSAPP_CAPABILITIES;
+  readonly capabilities: ChannelCapabilities;
   readonly id: string;
   private handler: InboundHandler | undefined;
   private held: InboundEvent[] = [];
@@ -37,6 +39,7 @@ export class ChatConnection implements Connection {
     private readonly onClosed: (connection: ChatConnection, reason: string) => void,
   ) {
     this.id = `whatsapp-${info.conversationId}`;
+    this.capabilities = replies.handOff ? { ...WHATSAPP_CAPABILITIES, transfer: true } : WHATSAPP_CAPABILITIES;
     this.touch();
   }
 
@@ -69,9 +72,12 @@ export class ChatConnection implements Connection {
       case 'voice_note':
         this.replies.voiceNote(event.pcm, event.transcript);
         return this.replied();
+      case 'transfer':
+        this.replies.handOff?.(event.reason);
+        return;
       default:
         // Live audio, marks and clears have no meaning in a chat; an `end` needs no message of its own (the
-        // goodbye was the last reply), and hand-offs to a person arrive with the agent's tools.
+        // goodbye was the last reply).
         return;
     }
   }

@@ -3,7 +3,8 @@
 // message handed to the chat's live connection, opened on demand. Whatever goes wrong with one message costs that
 // message a clear reply in the customer's language, never the chat or any other chat.
 import { randomUUID } from 'node:crypto';
-import type { ChannelContext, Logger } from '../../src/core/channel.ts';
+import type { ChannelContext, ConnectionInfo, Logger } from '../../src/core/channel.ts';
+import type { HandoffWebhook } from '../handoff-webhook.ts';
 import { VoiceNoteError } from '../../src/audio/voice-note.ts';
 import type { VoiceNoteCodec } from '../../src/audio/voice-note-codec.ts';
 import { describeError } from '../../src/errors.ts';
@@ -36,9 +37,13 @@ export interface ChatsDeps {
   readonly settings: ChatSettings;
   readonly log: Logger;
   readonly alert: (kind: string, detail: Record<string, unknown>) => void;
+  /** The business's hand-off webhook: when set, the agent can hand a chat to staff. */
+  readonly handoff?: HandoffWebhook;
 }
 
 const conversationKey = (transport: string, chat: string): string => `whatsapp:chat:${transport}:${chat}`;
+/** Set while staff have the chat: the agent stays out of it. */
+const staffKey = (transport: string, chat: string): string => `whatsapp:staff:${transport}:${chat}`;
 
 /** Message types that ask for no answer: reactions, system notices (a number change), poll votes, edits. */
 const SILENT_TYPES: ReadonlySet<string> = new Set(['reaction', 'reactionMessage', 'system', 'pollUpdateMessage', 'editedMessage', 'keepInChatMessage', 'encReactionMessage']);
@@ -131,6 +136,7 @@ export class Chats {
     const { inbox } = this.deps;
     void transport.markRead(message).catch(() => undefined);
     const content = message.content;
+    if (await this.forwardToStaff(transport, message)) return;
     if (content.kind === 'text') {
       void transport.setPresence(message.chat, 'composing').catch(() => undefined);
       return this.handOver(transport, message, { type: 'text', text: content.text });
@@ -146,6 +152,29 @@ export class Chats {
     this.deps.log.info({ transport: transport.name, messageId: message.id, type }, 'whatsapp: message type not handled; asked for text or a voice note');
     await this.replyWithNotice(transport, message, 'whatsapp:unsupportedMessage');
     await inbox.settle(message, 'rejected', `unsupported:${type}`);
+  }
+
+  /** A chat staff have taken: the message goes to the hand-off webhook, not to the agent. True when forwarded. */
+  private async forwardToStaff(transport: WhatsAppTransport, message: IncomingMessage): Promise<boolean> {
+    const { handoff, context, inbox } = this.deps;
+    if (!handoff) return false;
+    const held = await context.store.get(staffKey(transport.name, message.chat));
+    if (held === null) return false;
+    const { conversationId } = JSON.parse(held) as { conversationId: string };
+    const content = message.content;
+    const text = content.kind === 'text' ? content.text : content.kind === 'audio' ? '[voice note]' : `[${content.kind === 'unsupported' ? content.type : content.kind}]`;
+    const sent = await handoff({ event: 'message', channel: 'whatsapp', conversationId, customer: message.phone ?? message.chat, text });
+    // Not forwarded (the webhook is down): the message stays unsettled, so recovery offers it again later.
+    if (sent) await inbox.settle(message, 'handled', 'staff');
+    return true;
+  }
+
+  /** The agent handed the chat over: staff are told, and the agent stays out of the chat for the service window. */
+  private async handOff(transport: WhatsAppTransport, chat: string, info: ConnectionInfo, reason: string): Promise<void> {
+    const { handoff, context, settings } = this.deps;
+    if (!handoff) return;
+    await context.store.set(staffKey(transport.name, chat), JSON.stringify({ conversationId: info.conversationId, reason, at: Date.now() }), { ttlMs: settings.conversationTtlMs });
+    await handoff({ event: 'handoff', channel: 'whatsapp', conversationId: info.conversationId, reason, ...(info.from ? { customer: info.from } : {}) });
   }
 
   /** The note as canonical audio, or null after telling the customer why it could not be used. */
@@ -188,18 +217,20 @@ export class Chats {
     const conversationId = known ?? randomUUID();
     await context.store.set(storeKey, conversationId, { ttlMs: settings.conversationTtlMs });
     if (existing && !existing.isClosed) return existing;
+    const info: ConnectionInfo = {
+      conversationId,
+      // A chat that carries on keeps the language its conversation settled on (the record's, when this is empty).
+      locale: known ? '' : localeForNumber(message.phone, settings.locales, settings.defaultLocale),
+      from: message.phone ?? message.chat,
+      ...(settings.businessNumber ? { to: settings.businessNumber } : {}),
+      providerId: message.chat,
+    };
     const connection = new ChatConnection(
-      {
-        conversationId,
-        // A chat that carries on keeps the language its conversation settled on (the record's, when this is empty).
-        locale: known ? '' : localeForNumber(message.phone, settings.locales, settings.defaultLocale),
-        from: message.phone ?? message.chat,
-        ...(settings.businessNumber ? { to: settings.businessNumber } : {}),
-        providerId: message.chat,
-      },
+      info,
       {
         text: (text) => void this.sendText(transport, message.chat, text),
         voiceNote: (pcm, transcript) => void this.sendVoiceNote(transport, message.chat, pcm, transcript),
+        ...(this.deps.handoff ? { handOff: (reason: string) => void this.handOff(transport, message.chat, info, reason).catch((error: unknown) => this.deps.log.error({ err: describeError(error) }, 'whatsapp: hand-off failed')) } : {}),
       },
       settings.idleMs,
       (closed) => {
@@ -219,7 +250,22 @@ export class Chats {
     await this.sendText(transport, message.chat, context.translate(locale, key, vars));
   }
 
-  private sendText(transport: WhatsAppTransport, chat: string, text: string): Promise<void> {
+  /**
+   * A message to a customer by phone number, outside any chat (a follow-up after a call): through the Cloud API when
+   * this instance has it, else through the linked Baileys number. Throws when it could not be sent.
+   */
+  async sendTo(phone: string, text: string): Promise<void> {
+    const digits = /^\+?([1-9]\d{6,14})$/.exec(phone)?.[1];
+    if (!digits) throw new Error(`not a phone number with its country code: ${phone.length} characters`);
+    const cloud = this.transports.get('cloud');
+    const baileys = this.transports.get('baileys');
+    const via = cloud ?? (baileys?.active() ? baileys : undefined);
+    if (!via) throw new Error('no WhatsApp number is linked on this instance');
+    const chat = via.transport.name === 'cloud' ? digits : `${digits}@s.whatsapp.net`;
+    if (!(await this.sendText(via.transport, chat, text))) throw new Error('WhatsApp did not take the message (see the logs: window closed, refused or banned)');
+  }
+
+  private sendText(transport: WhatsAppTransport, chat: string, text: string): Promise<boolean> {
     return this.deps.outbox.send(transport, chat, 'text', async (via) => {
       await via.sendText(chat, text);
       void via.setPresence(chat, 'paused').catch(() => undefined);

@@ -4,6 +4,7 @@
 import type { Channel, ChannelContext } from '../../src/core/channel.ts';
 import type { Store } from '../../src/core/store.ts';
 import { VoiceNoteCodec } from '../../src/audio/voice-note-codec.ts';
+import { createHandoffWebhook } from '../handoff-webhook.ts';
 import { createAlerts } from './alerts.ts';
 import { createBaileysTransport, type BaileysTransport, type SocketFactory } from './baileys/index.ts';
 import { WHATSAPP_CAPABILITIES } from './chat-connection.ts';
@@ -21,6 +22,8 @@ export interface WhatsAppChannelOptions {
   /** How long inbound messages are kept (personal data). */
   readonly retentionMs: number;
   readonly alertWebhookUrl?: string;
+  /** HUMAN_HANDOFF_WEBHOOK_URL: chats handed to a person are announced there, and their later messages forwarded. */
+  readonly handoffWebhookUrl?: string;
   readonly adminToken?: string;
   readonly baileys?: {
     /** Names the auth state and lease in the store. */
@@ -77,9 +80,11 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): Channel 
         settings: { conversationTtlMs: SERVICE_WINDOW_MS, ...options.chats },
         log,
         alert,
+        ...(options.handoffWebhookUrl ? { handoff: createHandoffWebhook(options.handoffWebhookUrl, log) } : {}),
       });
 
       chats = router;
+      context.registerMessenger?.('whatsapp', (to, text) => router.sendTo(to, text));
       if (options.cloud) {
         cloud = createCloudTransport({ ...options.cloud, store: context.store, log });
         cloud.register(context.http, router.sink(cloud.transport));

@@ -17,6 +17,7 @@ export function whatsAppOptions(config: Config): WhatsAppChannelOptions | null {
     sendIntervalMs: config.WHATSAPP_SEND_INTERVAL_MS,
     retentionMs: config.RETENTION_TRANSCRIPT_DAYS * 24 * 3600 * 1000,
     ...(config.WHATSAPP_ALERT_WEBHOOK_URL ? { alertWebhookUrl: config.WHATSAPP_ALERT_WEBHOOK_URL } : {}),
+    ...(config.HUMAN_HANDOFF_WEBHOOK_URL ? { handoffWebhookUrl: config.HUMAN_HANDOFF_WEBHOOK_URL } : {}),
     ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
     ...(config.WHATSAPP_BAILEYS
       ? {

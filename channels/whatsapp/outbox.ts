@@ -19,7 +19,7 @@ export interface OutboxOptions {
 type Send = (transport: WhatsAppTransport) => Promise<void>;
 
 interface ChatLine {
-  tail: Promise<void>;
+  tail: Promise<unknown>;
   lastSentAt: number;
 }
 
@@ -42,8 +42,8 @@ export class Outbox {
     return this.banned.has(transport);
   }
 
-  /** Queues a send to `chat`; resolves when it went out or was given up (never rejects). */
-  send(transport: WhatsAppTransport, chat: string, what: string, action: Send): Promise<void> {
+  /** Queues a send to `chat`; resolves when it went out (true) or was given up (false); never rejects. */
+  send(transport: WhatsAppTransport, chat: string, what: string, action: Send): Promise<boolean> {
     const key = `${transport.name}:${chat}`;
     const line = this.lines.get(key) ?? { tail: Promise.resolve(), lastSentAt: 0 };
     this.lines.set(key, line);
@@ -55,20 +55,20 @@ export class Outbox {
     return done;
   }
 
-  private async deliver(transport: WhatsAppTransport, chat: string, line: ChatLine, what: string, action: Send): Promise<void> {
+  private async deliver(transport: WhatsAppTransport, chat: string, line: ChatLine, what: string, action: Send): Promise<boolean> {
     const { log } = this.options;
     const delays = this.options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     for (let attempt = 0; ; attempt++) {
       if (this.banned.has(transport.name)) {
         log.warn({ what, transport: transport.name }, 'whatsapp: not sent, the number received a ban signal');
-        return;
+        return false;
       }
       const wait = line.lastSentAt + this.options.intervalMs - Date.now();
       if (wait > 0) await sleep(wait);
       try {
         await action(transport);
         line.lastSentAt = Date.now();
-        return;
+        return true;
       } catch (error) {
         line.lastSentAt = Date.now();
         const kind = error instanceof SendError ? error.kind : 'retryable';
@@ -76,17 +76,18 @@ export class Outbox {
           if (!this.banned.has(transport.name)) this.options.alert('banned', { transport: transport.name, status: error instanceof SendError ? error.status : undefined });
           this.ban(transport.name);
           log.error({ what, transport: transport.name, err: describeError(error) }, 'whatsapp: ban signal; sending stopped and never retried');
-          return;
+          return false;
         }
         if (kind === 'window') {
           log.warn({ what, err: describeError(error) }, 'whatsapp: outside the 24-hour window; a template is needed');
           const hook = this.options.onWindowClosed;
-          if (!hook) return this.options.alert('window_closed', { transport: transport.name });
-          return hook(transport, chat).catch((hookError: unknown) => log.error({ err: describeError(hookError) }, 'whatsapp: the template hook failed'));
+          if (!hook) this.options.alert('window_closed', { transport: transport.name });
+          else await hook(transport, chat).catch((hookError: unknown) => log.error({ err: describeError(hookError) }, 'whatsapp: the template hook failed'));
+          return false;
         }
         if (kind === 'rejected' || attempt >= delays.length) {
           log.error({ what, transport: transport.name, attempts: attempt + 1, err: describeError(error) }, 'whatsapp: send failed');
-          return;
+          return false;
         }
         await sleep(delays[attempt]!);
       }

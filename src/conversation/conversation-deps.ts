@@ -51,6 +51,8 @@ export interface ConversationDeps {
   readonly compliance?: ConversationCompliance;
   /** The languages the business serves: the conversation follows the customer among these. */
   readonly enabledLocales?: readonly string[];
+  /** Channels' messengers for tools that reach the customer elsewhere (send_whatsapp_message). */
+  readonly messaging?: (channel: string) => ((to: string, text: string) => Promise<void>) | undefined;
   /** Removes personal identifiers from typed text before it reaches a cloud model (REDACT_MODEL_INPUT). */
   readonly redactModelInput?: (text: string, locale: string) => string;
 }

@@ -47,7 +47,7 @@ export class Conversation {
   private readonly afterReply = new AfterReply({
     run: (action) => void this.afterPlayout(() => (action === 'end' ? this.end('agent_ended') : this.transfer('requested_by_agent'))),
     requested: (action, reason) => this.record({ role: 'system', kind: 'event', text: `${action === 'end' ? 'end' : 'hand-off'} requested by the agent: ${reason}` }),
-    canTransfer: () => !this.ended && this.deps.connection.capabilities.transfer && this.deps.settings.transferNumber !== undefined,
+    canTransfer: () => !this.ended && this.transferTarget() !== undefined,
   });
   /** How many of the next responses are legal notices (disclosure, recording notice) that must not be cut. */
   private noticesToProtect = 0;
@@ -395,7 +395,17 @@ export class Conversation {
         this.tools,
         name,
         rawArguments,
-        { conversationId: this.id, channel: this.channel, locale: this.locale, callId, idempotencyKey: `${this.id}:${callId}`, store: this.deps.store, conversation: this.afterReply.control },
+        {
+          conversationId: this.id,
+          channel: this.channel,
+          locale: this.locale,
+          callId,
+          idempotencyKey: `${this.id}:${callId}`,
+          store: this.deps.store,
+          conversation: this.afterReply.control,
+          ...(this.subject ? { customer: this.subject } : {}),
+          ...(this.deps.messaging ? { messaging: this.deps.messaging } : {}),
+        },
         { signal: abort.signal, budget: this.toolBudget },
       );
     } finally {
@@ -465,16 +475,25 @@ export class Conversation {
 
 
   private async transfer(reason: string): Promise<void> {
-    const { connection, settings } = this.deps;
-    if (!connection.capabilities.transfer || !settings.transferNumber) {
+    const { connection } = this.deps;
+    const to = this.transferTarget();
+    if (to === undefined) {
       this.log.warn({ reason }, 'transfer requested but no transfer target is configured for this channel');
       this.record({ role: 'system', kind: 'event', text: 'transfer unavailable' });
       return;
     }
     this.record({ role: 'system', kind: 'event', text: `transferred: ${reason}` });
     this.compliance.audit({ type: 'handoff', detail: { reason } });
-    connection.send({ type: 'transfer', to: settings.transferNumber, reason });
+    connection.send({ type: 'transfer', to, reason });
     await this.end('transferred');
+  }
+
+  /** Where a hand-off goes: the transfer number on the phone, the channel's own staff queue on chats; undefined: nowhere. */
+  private transferTarget(): string | undefined {
+    const { capabilities } = this.deps.connection;
+    if (!capabilities.transfer) return undefined;
+    if (!capabilities.transferNeedsNumber) return this.deps.settings.transferNumber ?? 'staff';
+    return this.deps.settings.transferNumber;
   }
 
   private async afterPlayout(action: () => Promise<void>): Promise<void> {

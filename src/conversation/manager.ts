@@ -28,6 +28,7 @@ export interface ManagerDeps {
   readonly compliance?: ConversationCompliance;
   readonly enabledLocales?: readonly string[];
   readonly redactModelInput?: (text: string, locale: string) => string;
+  readonly messaging?: (channel: string) => ((to: string, text: string) => Promise<void>) | undefined;
 }
 
 interface Prewarmed {
@@ -153,6 +154,7 @@ export class ConversationManager {
       ...(this.deps.compliance ? { compliance: this.deps.compliance } : {}),
       ...(this.deps.enabledLocales ? { enabledLocales: this.deps.enabledLocales } : {}),
       ...(this.deps.redactModelInput ? { redactModelInput: this.deps.redactModelInput } : {}),
+      ...(this.deps.messaging ? { messaging: this.deps.messaging } : {}),
       onEnded: (ended) => {
         this.live.delete(ended.id);
         this.deps.metrics.liveConversations.labels(ended.channel).dec();

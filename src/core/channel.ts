@@ -48,6 +48,8 @@ export interface ChannelCapabilities {
   readonly transfer: boolean;
   /** Shows what both sides said as `transcript` events (the web widget). */
   readonly transcripts?: boolean;
+  /** A hand-off goes to a phone number (the gateway's HUMAN_TRANSFER_NUMBER); chats hand over to staff otherwise. */
+  readonly transferNeedsNumber?: boolean;
 }
 
 /** Who and what a connection is about, fixed when it opens. */
@@ -158,9 +160,14 @@ export interface ChannelContext {
   accept(connection: Connection): void;
   /** A text of the locale packs (`namespace:key`), for replies a channel writes itself (a voice note it cannot play). */
   translate(locale: string, key: string, vars?: Record<string, unknown>): string;
+  /** Offers a way to message customers outside a conversation (a WhatsApp follow-up after a call). */
+  registerMessenger?(channel: string, messenger: Messenger): void;
   /** Counts wire traffic for metrics. */
   countFrames(channel: string, direction: 'in' | 'out', frames: number): void;
 }
+
+/** Sends one message to a customer by their phone number (E.164), outside any conversation. */
+export type Messenger = (to: string, text: string) => Promise<void>;
 
 export interface Channel {
   readonly name: string;

@@ -34,6 +34,10 @@ export interface ToolContext {
   readonly signal: AbortSignal;
   /** What a tool may ask of the conversation that called it (absent outside a conversation). */
   readonly conversation?: ConversationControl;
+  /** The customer's address on this channel (phone number, WhatsApp id), when known. Personal data. */
+  readonly customer?: string;
+  /** Messages to customers on other channels (a WhatsApp follow-up after a call), per channel name. */
+  readonly messaging?: (channel: string) => ((to: string, text: string) => Promise<void>) | undefined;
 }
 
 /** Ends or hands over a conversation once the model's next answer (a goodbye, "connecting you") has been heard. */

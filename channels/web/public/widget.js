@@ -280,6 +280,8 @@ form button,.ctl button{padding:8px 12px;border-radius:8px;border:1px solid #0f7
     } else if (message.type === 'state' && STATES[message.state]) {
       if (message.state === 'ended') finish('ended');
       else show(message.state);
+    } else if (message.type === 'handoff') {
+      notify('A member of staff will follow up with you.');
     } else if (message.type === 'ended') {
       finish('ended');
     } else if (message.type === 'error' && typeof message.message === 'string') {
