@@ -32,7 +32,7 @@ test('default agent: every locale names its language and asks for a truthful ans
 
 test('default agent: the booking and hand-off tools with JSON schemas for providers', () => {
   const { tools } = defaultAgent();
-  assert.deepEqual(tools.map((tool) => tool.name), ['check_availability', 'book_appointment', 'send_whatsapp_message', 'end_conversation', 'transfer_to_human']);
+  assert.deepEqual(tools.map((tool) => tool.name), ['check_availability', 'book_appointment', 'send_whatsapp_message', 'lookup_faq', 'end_conversation', 'transfer_to_human']);
   for (const tool of tools) {
     const schema = tool.input['~standard'].jsonSchema?.input({ target: 'draft-2020-12' });
     assert.equal(schema?.['type'], 'object', tool.name);

@@ -7,6 +7,7 @@ import type { AnyToolSpec } from '../core/tool.ts';
 import type { Agent } from './agent.ts';
 import { appointmentTools, DEFAULT_BUSINESS_HOURS } from './tools/appointments.ts';
 import { conversationControlTools } from './tools/conversation-control.ts';
+import { faqTool } from './tools/faq.ts';
 import { sendWhatsAppMessage } from './tools/follow-up.ts';
 import type { AppointmentOptions, BusinessHours } from './tools/appointments.ts';
 
@@ -27,7 +28,7 @@ export function defaultAgent(options: DefaultAgentOptions = {}): DefaultAgent {
   const businessName = options.businessName ?? DEFAULT_BUSINESS_NAME;
   const hours = options.appointments?.hours ?? DEFAULT_BUSINESS_HOURS;
   const { checkAvailability, bookAppointment } = appointmentTools(options.appointments);
-  const tools: Agent['tools'] = [checkAvailability, bookAppointment, sendWhatsAppMessage, ...conversationControlTools, ...(options.extraTools ?? [])];
+  const tools: Agent['tools'] = [checkAvailability, bookAppointment, sendWhatsAppMessage, faqTool(), ...conversationControlTools, ...(options.extraTools ?? [])];
   return {
     businessName,
     tools,
@@ -72,6 +73,7 @@ function instructionsFor(business: string, hours: BusinessHours, locale: string)
     'To book: call check_availability (with a date if the customer named one), offer at most three of the returned',
     'times, and call book_appointment only with a slotId it returned, after the customer picked one. Never invent',
     'times. If booking fails because the time was taken, check availability again and offer the new times.',
+    'For questions about the business (hours, address, parking, fees, documents to bring, cancellation policy) call lookup_faq and answer from what it returns; never guess such facts.',
     'Confirm a booking by repeating the day and time. Ask for the customer\u2019s name for the booking if they are happy to give it.',
     'After a booking, offer to send the confirmation on WhatsApp; call send_whatsapp_message only if the customer wants it.',
     'If the customer asks for a person, is upset, or you cannot help, say you will connect them to a member of staff.',

@@ -82,14 +82,17 @@ const MIN_STEM = 3;
 /** A customer's word shorter than this does not stand for the longer keywords it starts ("can" is not "cancel"). */
 const MIN_TYPED_PREFIX = 4;
 const PREFIX_WEIGHT = 0.75;
-/** One distinctive keyword is enough; a word found in most entries ("clinic") alone is not. */
-const THRESHOLD = 1;
+/** One distinctive keyword (weight 1) is enough; a word found in half the entries or more alone is not. */
+const THRESHOLD = 0.6;
 /** Runner-up answers are kept only when nearly as good as the best. */
 const RUNNER_UP_RATIO = 0.6;
 
 interface IndexedEntry {
   readonly entry: FaqAnswer;
-  /** Each keyword word with its weight (rarer across the file weighs more) and its form for prefix matching. */
+  /**
+   * Each keyword word with its weight and its form for prefix matching. The weight is 1 for a word of one entry and
+   * falls as more entries share it (inverse document frequency scaled to the file's size, so a file of one entry works).
+   */
   readonly terms: readonly { readonly word: string; readonly stem: string; readonly weight: number }[];
 }
 
@@ -109,7 +112,7 @@ export function indexKnowledge(locale: SupportedLocale, entries: readonly FaqEnt
       terms: [...wordsOf[i]!].map((word) => ({
         word,
         stem: word.replace(FINAL_VIRAMA, ''),
-        weight: Math.log(1 + entries.length / (entryCount.get(word) ?? 1)),
+        weight: Math.log(1 + entries.length / (entryCount.get(word) ?? 1)) / Math.log(1 + entries.length),
       })),
     })),
   };
