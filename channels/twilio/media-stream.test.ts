@@ -47,7 +47,7 @@ describe('a healthy call', () => {
     const { connection } = conversation;
     assert.equal(connection.channel, 'twilio');
     assert.deepEqual(connection.capabilities, TWILIO_CAPABILITIES);
-    assert.deepEqual({ ...connection.capabilities }, { audio: true, dtmf: true, playbackMarks: true, transfer: true, text: false, voiceNotes: false });
+    assert.deepEqual({ ...connection.capabilities }, { audio: true, dtmf: true, playbackMarks: true, transfer: true, transferNeedsNumber: true, text: false, voiceNotes: false });
     assert.match(connection.info.conversationId, /^conv-\d+$/);
     assert.equal(connection.info.locale, 'hi');
     assert.equal(connection.info.providerId, phone.callSid);

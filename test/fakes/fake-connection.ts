@@ -11,7 +11,7 @@ import { waitUntil } from '../wait.ts';
 import { PlaybackQueue } from './playback-queue.ts';
 
 /** A phone channel like Twilio: live audio, digits, playback marks, transfer. */
-export const PHONE_CAPABILITIES: ChannelCapabilities = { audio: true, text: false, dtmf: true, playbackMarks: true, voiceNotes: false, transfer: true };
+export const PHONE_CAPABILITIES: ChannelCapabilities = { audio: true, text: false, dtmf: true, playbackMarks: true, voiceNotes: false, transfer: true, transferNeedsNumber: true };
 
 export interface FakeConnectionOptions {
   readonly conversationId?: string;
