@@ -2,13 +2,12 @@
 // conversation on the other side: audio both ways, marks, clear, the chat channel, the states the widget shows,
 // every way a call ends, and abuse that must cost only the abuser.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it, test } from 'node:test';
 import { FRAME_SAMPLES } from '../../src/core/audio.ts';
 import type { InboundEvent } from '../../src/core/channel.ts';
 import { rmsDbfs, sine } from '../../src/audio/pcm.ts';
 import { WebRtcClient } from '../../test/fakes/webrtc-client.ts';
+import { startHelpDesk } from '../../test/fakes/help-desk.ts';
 import { pollFor } from '../../test/wait.ts';
 import { startWebHarness, type FakeConversation, type WebHarness } from './test-harness.ts';
 import { WEB_CAPABILITIES } from './index.ts';
@@ -229,17 +228,9 @@ describe('a widget call that never connects', () => {
 
 describe('a widget call handed to staff', () => {
   test('the visitor is told on the page and the hand-off webhook gets the conversation id', async () => {
-    const events: Array<Record<string, unknown>> = [];
-    const helpDesk = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      request.on('end', () => {
-        events.push(JSON.parse(body) as Record<string, unknown>);
-        response.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => helpDesk.listen(0, '127.0.0.1', resolve));
-    const harness = await startWebHarness({ timings: { closeGraceMs: 50 }, handoffWebhookUrl: `http://127.0.0.1:${(helpDesk.address() as AddressInfo).port}/handoff` });
+    const helpDesk = await startHelpDesk();
+    const { events } = helpDesk;
+    const harness = await startWebHarness({ timings: { closeGraceMs: 50 }, handoffWebhookUrl: helpDesk.url });
     const client = new WebRtcClient();
     try {
       await client.connect(harness.baseUrl, {});
@@ -252,7 +243,7 @@ describe('a widget call handed to staff', () => {
     } finally {
       await client.close();
       await harness.close();
-      await new Promise((resolve) => helpDesk.close(resolve));
+      await helpDesk.close();
     }
   });
 });

@@ -1,8 +1,6 @@
 // Across channels: a caller on the phone asks for a WhatsApp confirmation and it arrives on WhatsApp; a WhatsApp
 // customer asks for a person, staff are told through the hand-off webhook, and the agent stays out of the chat.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { loadConfig } from '../../src/config.ts';
 import { startGateway, type Gateway } from '../../src/gateway.ts';
@@ -14,6 +12,7 @@ import { FakeSockets } from '../../channels/whatsapp/baileys/test-kit.ts';
 import { received, text } from '../../channels/whatsapp/baileys/message-fixtures.ts';
 import { startFakeOpenAIRealtime, type FakeOpenAIRealtime } from '../fakes/openai-realtime-server.ts';
 import { placeCall } from '../fakes/twilio-client.ts';
+import { startHelpDesk, type FakeHelpDesk } from '../fakes/help-desk.ts';
 import { pollFor } from '../wait.ts';
 
 const CONFIRMATION = 'Your appointment at Asha Clinic is confirmed for Wednesday at 11 in the morning.';
@@ -21,22 +20,8 @@ const CALLER = '+919812345678';
 
 let fake: FakeOpenAIRealtime;
 let gateway: Gateway;
-let helpDesk: { url: string; events: Array<Record<string, unknown>>; server: Server };
+let helpDesk: FakeHelpDesk;
 const sockets = new FakeSockets();
-
-async function startHelpDesk(): Promise<typeof helpDesk> {
-  const events: Array<Record<string, unknown>> = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    request.on('end', () => {
-      events.push(JSON.parse(body) as Record<string, unknown>);
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/handoff`, events, server };
-}
 
 before(async () => {
   helpDesk = await startHelpDesk();
@@ -60,7 +45,7 @@ before(async () => {
 after(async () => {
   await gateway.shutdown(0);
   await fake.close();
-  await new Promise((resolve) => helpDesk.server.close(resolve));
+  await helpDesk.close();
 });
 
 test('a WhatsApp customer who asks for a person is handed to staff, and their next messages go to staff, not the agent', async () => {
