@@ -70,6 +70,9 @@ describe('a phone call through Gemini Live', () => {
     call.pressDigit('1');
     await call.waitForAudio({ minMs: heard + 500, timeoutMs: 3000 });
     await call.waitFor(() => call!.receivedMs - call!.playedMs > 400, { timeoutMs: 2000, what: 'an answer still playing' });
+    // On a loaded machine the fake may still be generating: wait until it is done, so only the gateway can clear.
+    await eventually('Gemini to finish generating the answer', () => fake.counters.repliesEnded === fake.counters.replies);
+    await call.waitFor(() => call!.receivedMs - call!.playedMs > 400, { timeoutMs: 2000, what: 'the answer still playing' });
     const clears = call.clears;
     const interruptions = fake.counters.interruptions;
     void call.streamAudio(speech);

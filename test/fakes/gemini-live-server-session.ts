@@ -21,7 +21,7 @@ export interface FakeHost {
   readonly tool: FakeToolScript;
   violation(connection: number, message: string): void;
   issueHandle(connection: FakeConnection): string;
-  count(counter: 'audioMessages' | 'textTurns' | 'toolCalls' | 'toolResponses' | 'interruptions' | 'replies', by?: number): void;
+  count(counter: 'audioMessages' | 'textTurns' | 'toolCalls' | 'toolResponses' | 'interruptions' | 'replies' | 'repliesEnded', by?: number): void;
 }
 
 /** What the tests can read about one connection. */
@@ -203,7 +203,7 @@ export class FakeLiveSession {
     const chunks = Math.min(60, Math.max(3, tokens.length));
     for (let i = 0; i < chunks; i++) {
       await new Promise((resolve) => setTimeout(resolve, this.host.chunkIntervalMs));
-      if (reply.cancelled) return;
+      if (reply.cancelled) return this.host.count('repliesEnded');
       const piece = tokens.slice(Math.floor((i * tokens.length) / chunks), Math.floor(((i + 1) * tokens.length) / chunks)).join(' ');
       const text = i === 0 ? piece : piece && ` ${piece}`;
       const parts = audio ? [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: toneChunk(this.host.chunkMs) } }] : text ? [{ text }] : [];
@@ -216,6 +216,7 @@ export class FakeLiveSession {
       serverContent: { turnComplete: true },
       usageMetadata: { promptTokenCount: 40 + 10 * this.record.context.length, responseTokenCount: 25 * chunks, totalTokenCount: 40 + 25 * chunks },
     });
+    this.host.count('repliesEnded');
     this.#resumable();
   }
 

@@ -42,6 +42,8 @@ export interface FakeGeminiCounters {
   toolResponses: number;
   interruptions: number;
   replies: number;
+  /** Replies that stopped generating, finished or interrupted: while fewer than `replies`, one can still be interrupted. */
+  repliesEnded: number;
   goAways: number;
   pings: number;
   pongs: number;
@@ -61,7 +63,7 @@ export class FakeGeminiLive {
   readonly violations: string[] = [];
   readonly counters: FakeGeminiCounters = {
     connections: 0, refused: 0, setups: 0, audioMessages: 0, textTurns: 0, toolCalls: 0,
-    toolResponses: 0, interruptions: 0, replies: 0, goAways: 0, pings: 0, pongs: 0,
+    toolResponses: 0, interruptions: 0, replies: 0, repliesEnded: 0, goAways: 0, pings: 0, pongs: 0,
   };
   #url = '';
   readonly #apiKey: string;
