@@ -1,12 +1,11 @@
 // One conversation: joins one channel connection and one model session. It owns the lifecycle: the AI disclosure
-// first, barge-in (clear, truncate at what was heard, drop late audio), tool calls, transcripts in the store, a
-// maximum duration, and a clean end that releases every timer and socket.
+// first, barge-in (clear, truncate at what was heard, drop late audio), tool calls (tool-calls.ts), answers on chat
+// channels (reply-delivery.ts), transcripts in the store, a maximum duration, and a clean end that releases every
+// timer and socket.
 import type { InboundEvent, Logger } from '../core/channel.ts';
 import type { ModelEvent, ModelSession } from '../core/model.ts';
 import { CANONICAL_SAMPLE_RATE, FRAME_SAMPLES } from '../core/audio.ts';
 import type { ToolSpec } from '../core/tool.ts';
-import { ToolBudget } from '../agent/tool-budget.ts';
-import { runTool } from '../agent/tool-runner.ts';
 import { describeError } from '../errors.ts';
 import { SpeechDetector } from '../audio/vad.ts';
 import { languageForReply } from '../i18n/detect.ts';
@@ -15,14 +14,12 @@ import { ComplianceDuties } from './compliance-duties.ts';
 import type { ConversationDeps } from './conversation-deps.ts';
 import { ModelLink, type SwitchKind } from './model-link.ts';
 import { Playout } from './playout.ts';
+import { DEFAULT_TOOL_FILLER_MS, ToolCalls } from './tool-calls.ts';
 import { TurnTiming } from './turn-timing.ts';
-import { VoiceReply } from './voice-reply.ts';
+import { ReplyDelivery } from './reply-delivery.ts';
 import type { ConversationRecord, TranscriptEntry } from './records.ts';
 
 export type { ConversationCompliance, ConversationDeps, ConversationSettings } from './conversation-deps.ts';
-
-/** A tool still running after this long on a live call gets a spoken "one moment, I am checking". */
-const DEFAULT_TOOL_FILLER_MS = 1_500;
 
 type PendingInput = { readonly kind: 'text' | 'dtmf'; readonly value: string } | { readonly kind: 'voice'; readonly pcm: Int16Array };
 
@@ -33,11 +30,7 @@ export class Conversation {
   private readonly link: ModelLink;
   private readonly compliance: ComplianceDuties;
   private readonly playout: Playout;
-  private readonly tools: ReadonlyMap<string, ToolSpec>;
-  private readonly toolAbort = new AbortController();
-  private readonly toolBudget: ToolBudget;
-  /** Tool calls in flight whose tools may be stopped when the customer interrupts. */
-  private readonly cancellableCalls = new Map<string, AbortController>();
+  private readonly toolCalls: ToolCalls;
   private readonly log: Logger;
   private maxDurationTimer: NodeJS.Timeout | undefined;
   private currentResponseId: string | null = null;
@@ -56,9 +49,7 @@ export class Conversation {
   private speechDetector: SpeechDetector | null = null;
   /** Typed text, keys and voice notes that arrived while no model session was open (connecting, reconnecting). */
   private pendingInput: PendingInput[] = [];
-  /** Voice-note channels answer a voice note with a voice note and typed text with text. */
-  private replyWith: 'text' | 'audio' = 'text';
-  private readonly voiceReply: VoiceReply | null;
+  private readonly replies: ReplyDelivery;
   private readonly timing: TurnTiming;
   private ending: Promise<void> | null = null;
   private writes: Promise<void> = Promise.resolve();
@@ -69,14 +60,33 @@ export class Conversation {
     this.channel = connection.channel;
     this.locale = deps.locale;
     this.log = deps.log.child({ conversationId: this.id, channel: this.channel });
-    this.tools = new Map(deps.agent.tools.map((tool) => [tool.name, tool as ToolSpec]));
     this.playout = new Playout((event) => connection.send(event), connection.capabilities.playbackMarks);
     this.timing = new TurnTiming(deps.metrics);
-    this.toolBudget = new ToolBudget({
-      ...(deps.settings.toolCallsPerTurn ? { perTurn: deps.settings.toolCallsPerTurn } : {}),
-      ...(deps.settings.toolCallsPerConversation ? { perConversation: deps.settings.toolCallsPerConversation } : {}),
-    });
-    this.voiceReply = connection.capabilities.voiceNotes && !connection.capabilities.audio ? new VoiceReply() : null;
+    this.toolCalls = new ToolCalls(
+      {
+        conversationId: this.id,
+        channel: this.channel,
+        tools: new Map(deps.agent.tools.map((tool) => [tool.name, tool as ToolSpec])),
+        store: deps.store,
+        control: this.afterReply.control,
+        ...(connection.info.from ? { customer: connection.info.from } : {}),
+        ...(deps.messaging ? { messaging: deps.messaging } : {}),
+        metrics: deps.metrics,
+        log: this.log,
+        fillerMs: connection.capabilities.audio ? (deps.settings.toolFillerMs ?? DEFAULT_TOOL_FILLER_MS) : undefined,
+        locale: () => this.locale,
+        session: () => this.session,
+        ended: () => this.ended,
+        playing: () => this.playout.playing,
+        fillerText: (locale) => deps.translate(locale, 'common:checking'),
+        record: (entry) => this.record(entry),
+        audit: (input) => this.compliance.audit(input),
+        fallBack: (reason) => this.link.switchToFallback(reason),
+        resultSent: () => this.afterReply.resultSent(),
+      },
+      { perTurn: deps.settings.toolCallsPerTurn, perConversation: deps.settings.toolCallsPerConversation },
+    );
+    this.replies = new ReplyDelivery(connection, () => this.timing.audioOut(this.link.modelName));
     const subject = connection.info.from;
     this.compliance = new ComplianceDuties(deps.compliance, { id: this.id, channel: this.channel, ...(subject ? { subject } : {}) }, this.log);
     this.link = new ModelLink({
@@ -126,7 +136,7 @@ export class Conversation {
     }
     const session = this.session;
     if (this.ended || !session) return;
-    if (this.voiceReply) session.replyWith?.(this.replyWith); // a chat's disclosure is written, not spoken
+    this.replies.applyTo(session); // a chat's disclosure is written, not spoken
     if (this.deps.resumed) {
       // The customer was told at the start of this conversation; a chat that wakes up again just carries on.
       if (fallbackReason) this.noteModelSwitch('fallback', fallbackReason);
@@ -207,7 +217,7 @@ export class Conversation {
   /** The customer spoke, typed or pressed a key: a new turn for timing and for the per-turn tool ceiling. */
   private customerTurnEnded(): void {
     this.timing.turnEnded();
-    this.toolBudget.turnEnded();
+    this.toolCalls.turnEnded();
   }
 
   /** Passes typed text, a key or a voice note to the model, or keeps it until a session is open. */
@@ -221,7 +231,7 @@ export class Conversation {
     const { kind, value } = input;
     if (kind === 'text') {
       this.followLanguage(value);
-      this.answerWith(session, 'text');
+      this.replies.answerWith(session, 'text');
     }
     this.record({ role: 'user', kind, text: value });
     this.customerTurnEnded();
@@ -233,7 +243,7 @@ export class Conversation {
   /** A whole recorded message is one turn: its frames, then the end of the turn; the answer comes as a voice note. */
   private deliverVoiceNote(session: ModelSession, pcm: Int16Array): void {
     this.record({ role: 'user', kind: 'event', text: `voice note (${(pcm.length / CANONICAL_SAMPLE_RATE).toFixed(1)} s)` });
-    this.answerWith(session, 'audio');
+    this.replies.answerWith(session, 'audio');
     for (let offset = 0; offset < pcm.length; offset += FRAME_SAMPLES) {
       if (offset + FRAME_SAMPLES <= pcm.length) session.sendAudio(pcm.subarray(offset, offset + FRAME_SAMPLES));
       else {
@@ -244,12 +254,6 @@ export class Conversation {
     }
     session.commitAudio();
     this.customerTurnEnded();
-  }
-
-  private answerWith(session: ModelSession, modality: 'text' | 'audio'): void {
-    if (!this.voiceReply) return;
-    this.replyWith = modality;
-    session.replyWith?.(modality);
   }
 
   /** Delivers what was kept while no session was open; false when there was nothing. */
@@ -275,7 +279,7 @@ export class Conversation {
         }
         return;
       case 'response_done':
-        this.sendVoiceReply();
+        this.replies.answerDone();
         if (!this.cancelledResponses.delete(event.responseId)) this.playout.finishResponse();
         if (this.noticeResponses.delete(event.responseId)) this.playout.protectSent();
         if (this.currentResponseId === event.responseId) this.currentResponseId = null;
@@ -290,13 +294,13 @@ export class Conversation {
       case 'transcript':
         if (event.role === 'user') this.followLanguage(event.text);
         this.record({ role: event.role, kind: 'speech', text: event.text });
-        this.showTranscript(event.role, event.text);
+        this.replies.transcript(event.role, event.text);
         return;
       case 'tool_call':
-        void this.callTool(event.callId, event.name, event.arguments);
+        void this.toolCalls.run(event.callId, event.name, event.arguments);
         return;
       case 'tool_call_cancelled': // the provider gave up on these calls: stop the ones that may be stopped
-        for (const callId of event.callIds) this.cancellableCalls.get(callId)?.abort(new Error('the model cancelled the call'));
+        this.toolCalls.cancel(event.callIds);
         return;
       case 'end_requested':
         void this.afterPlayout(() => this.end(event.reason));
@@ -324,36 +328,11 @@ export class Conversation {
     }
   }
 
-  /** What was said reaches the customer: as a live transcript, as the answer's text, or with its voice note. */
-  private showTranscript(role: 'user' | 'assistant', text: string): void {
-    const { connection } = this.deps;
-    if (connection.capabilities.transcripts) return connection.send({ type: 'transcript', role, text });
-    if (role !== 'assistant' || !connection.capabilities.text) return;
-    if (this.voiceReply && this.replyWith === 'audio') this.voiceReply.addTranscript(text);
-    else connection.send({ type: 'text', text });
-  }
-
-  /** A voice-note channel gets the finished answer as one recording (with its transcript). */
-  private sendVoiceReply(): void {
-    const reply = this.voiceReply;
-    if (!reply) return;
-    if (this.replyWith !== 'audio') return reply.discard(); // a model that cannot answer in text only still spoke
-    if (reply.empty) {
-      // Nothing was spoken (a text-only model): the words still reach the customer.
-      const { transcript } = reply.take();
-      if (transcript) this.deps.connection.send({ type: 'text', text: transcript });
-      return;
-    }
-    const { pcm, transcript } = reply.take();
-    this.timing.audioOut(this.link.modelName);
-    this.deps.connection.send({ type: 'voice_note', pcm, ...(transcript ? { transcript } : {}) });
-  }
-
   private playAudio(pcm: Int16Array, responseId: string, itemId: string): void {
     const { connection, metrics } = this.deps;
     if (this.cancelledResponses.has(responseId)) return;
     if (!connection.capabilities.audio) {
-      if (this.voiceReply && this.replyWith === 'audio') this.voiceReply.add(pcm);
+      this.replies.audio(pcm);
       return;
     }
     this.timing.audioOut(this.link.modelName);
@@ -364,8 +343,7 @@ export class Conversation {
 
   /** Barge-in: stop what is playing, tell the model what was heard, and ignore the rest of its answer. */
   private interrupt(cause: 'speech' | 'dtmf'): void {
-    // A lookup the customer talked over is stale: tools marked cancellable stop (those that act run to the end).
-    for (const call of this.cancellableCalls.values()) call.abort(new Error(`the customer interrupted (${cause})`));
+    this.toolCalls.interrupt(cause);
     if (!this.playout.playing) return;
     // A "hello?" or line noise never cuts the AI disclosure or the recording notice; a key press is deliberate.
     const inNotice = this.playout.protecting || (this.currentResponseId !== null && this.noticeResponses.has(this.currentResponseId));
@@ -380,79 +358,11 @@ export class Conversation {
     this.record({ role: 'system', kind: 'event', text: `barge-in (${cause}) after ${Math.round(heard.playedMs)} ms` });
   }
 
-  private async callTool(callId: string, name: string, rawArguments: string): Promise<void> {
-    const askedBy = this.session;
-    this.record({ role: 'assistant', kind: 'tool_call', name, text: rawArguments });
-    // Each call can be stopped on its own: a barge-in cancels the calls of tools marked cancellable.
-    const abort = new AbortController();
-    const stop = () => abort.abort(this.toolAbort.signal.reason);
-    this.toolAbort.signal.addEventListener('abort', stop, { once: true });
-    if (this.tools.get(name)?.cancellable) this.cancellableCalls.set(callId, abort);
-    const filler = this.fillerFor(askedBy);
-    let result;
-    try {
-      result = await runTool(
-        this.tools,
-        name,
-        rawArguments,
-        {
-          conversationId: this.id,
-          channel: this.channel,
-          locale: this.locale,
-          callId,
-          idempotencyKey: `${this.id}:${callId}`,
-          store: this.deps.store,
-          conversation: this.afterReply.control,
-          ...(this.subject ? { customer: this.subject } : {}),
-          ...(this.deps.messaging ? { messaging: this.deps.messaging } : {}),
-        },
-        { signal: abort.signal, budget: this.toolBudget },
-      );
-    } finally {
-      clearTimeout(filler);
-      this.cancellableCalls.delete(callId);
-      this.toolAbort.signal.removeEventListener('abort', stop);
-    }
-    this.deps.metrics.toolCalls.labels(name, result.outcome).inc();
-    this.compliance.audit({ type: 'tool_call', detail: { tool: name, outcome: result.outcome, durationMs: Math.round(result.durationMs) } });
-    this.record({ role: 'tool', kind: 'tool_result', name, text: result.output });
-    if (result.outcome !== 'ok') this.log.warn({ tool: name, outcome: result.outcome, durationMs: Math.round(result.durationMs), cause: result.cause }, 'tool call did not succeed');
-    if (result.limit === 'conversation_limit') {
-      // A model that keeps calling tools burns money and gets nowhere: the deterministic menu takes over.
-      this.record({ role: 'system', kind: 'event', text: `tool ceiling reached (${this.toolBudget.usedInConversation} calls)` });
-      if (await this.link.switchToFallback('tool_limit')) return;
-    }
-    const session = this.session;
-    if (this.ended || !session) return;
-    this.afterReply.resultSent();
-    if (session === askedBy) return session.sendToolResult(callId, result.output);
-    // The session that asked was replaced while the tool ran (reconnect, rotation): the new one does not know this
-    // call id and read its history before the result existed. Tell it as a note, so the caller still gets an answer.
-    if (!session.capabilities.local) session.sendText(`[The ${name} tool you called before the reconnect returned: ${result.output}]`);
-  }
-
-  /**
-   * On a live call, a tool that takes longer than a moment gets a short filler in the customer's language ("one
-   * moment, I am checking"), so the line does not go silent. Not over audio already playing, and not in chats.
-   */
-  private fillerFor(session: ModelSession | null): NodeJS.Timeout | undefined {
-    const afterMs = this.deps.settings.toolFillerMs ?? DEFAULT_TOOL_FILLER_MS;
-    if (!session || !this.deps.connection.capabilities.audio || afterMs <= 0) return undefined;
-    const timer = setTimeout(() => {
-      if (this.ended || this.session !== session || this.playout.playing) return;
-      const text = this.deps.translate(this.locale, 'common:checking');
-      this.record({ role: 'assistant', kind: 'speech', text });
-      session.say(text);
-    }, afterMs);
-    timer.unref();
-    return timer;
-  }
-
   private onModelSwitched(kind: SwitchKind, reason: string, interruptedResponse: boolean): void {
     // The old session's answer will never send response_done: close its playout so barge-in and waits stay right.
     this.playout.finishResponse();
     this.currentResponseId = null;
-    if (this.voiceReply) this.session?.replyWith?.(this.replyWith); // the new session answers the same way
+    this.replies.applyTo(this.session); // the new session answers the same way
     this.noteModelSwitch(kind, reason);
     if (kind === 'fallback') this.announceFallback(reason);
     if (this.flushPendingInput()) return;
@@ -524,7 +434,7 @@ export class Conversation {
     clearTimeout(this.maxDurationTimer);
     this.afterReply.cancel();
     this.speechDetector?.dispose();
-    this.toolAbort.abort(new Error(`conversation ended: ${reason}`));
+    this.toolCalls.close(reason);
     this.log.info({ reason, bargeIns: this.bargeIns }, 'conversation ended');
     // The customer's side closes first, before any wait: a chat message arriving now finds the connection closed
     // and goes to the next conversation instead of one that no longer listens.

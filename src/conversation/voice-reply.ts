@@ -19,10 +19,6 @@ export class VoiceReply {
     this.transcript = this.transcript ? `${this.transcript} ${text}` : text;
   }
 
-  get empty(): boolean {
-    return this.length === 0;
-  }
-
   /** The answer so far as its own copy (the channel encodes it later), and a fresh start for the next one. */
   take(): { pcm: Int16Array; transcript: string } {
     const taken = { pcm: this.samples.slice(0, this.length), transcript: this.transcript };
