@@ -11,11 +11,12 @@ import type { Store } from '../../src/core/store.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { RedisStore } from '../../src/store/redis-store.ts';
 import { t } from '../../src/i18n/i18n.ts';
-import type { ConversationRecord, TranscriptEntry } from '../../src/conversation/records.ts';
+import type { TranscriptEntry } from '../../src/conversation/records.ts';
 import { callerSpeech } from '../fakes/caller-speech.ts';
 import { placeCall } from '../fakes/twilio-client.ts';
 import { startRedis } from '../redis-server.ts';
 import { pollFor } from '../wait.ts';
+import { waitForRecord } from '../records-wait.ts';
 
 const AUTH_TOKEN = 'e2e-auth-token-0123456789abcdef';
 
@@ -84,7 +85,7 @@ for (const { name, open } of stores) {
 
       // 4. Hang-up ends the conversation, and everything is in the store.
       await call.hangUp();
-      const record = await waitForRecord(gateway, conversationId, (r) => r?.status === 'ended');
+      const record = await waitForRecord(gateway, conversationId, (r) => r?.status === 'ended', STORE_POLL);
       assert.equal(record.endReason, 'hangup');
       assert.equal(record.channel, 'twilio');
       assert.equal(gateway.conversations.liveCount(), 0);
@@ -129,14 +130,3 @@ async function waitForTranscript(gateway: Gateway, id: string, done: (entries: T
   );
 }
 
-async function waitForRecord(gateway: Gateway, id: string, done: (record: ConversationRecord | null) => boolean): Promise<ConversationRecord> {
-  let record: ConversationRecord | null = null;
-  return pollFor(
-    () => `the record to match; last: ${JSON.stringify(record)}`,
-    async () => {
-      record = await gateway.conversations.records.get(id);
-      return done(record) && record ? record : undefined;
-    },
-    STORE_POLL,
-  );
-}

@@ -19,9 +19,9 @@ import { startGateway, type Gateway } from '../../src/gateway.ts';
 import { silentLogger } from '../../src/log.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { t } from '../../src/i18n/i18n.ts';
-import type { ConversationRecord } from '../../src/conversation/records.ts';
 import { createWebChannel } from '../../channels/web/index.ts';
 import { pollFor } from '../wait.ts';
+import { waitForRecord } from '../records-wait.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const BUSINESS = 'Asha Clinic';
@@ -253,18 +253,6 @@ async function transcript(page: Page): Promise<Array<{ role: string; text: strin
 /** The accessible label of the focused element inside the widget's shadow root. */
 function focusedLabel(page: Page): Promise<string | null> {
   return page.evaluate(() => document.querySelector('voice-widget')?.shadowRoot?.activeElement?.getAttribute('aria-label') ?? null);
-}
-
-async function waitForRecord(gateway: Gateway, id: string, done: (record: ConversationRecord | null) => boolean): Promise<ConversationRecord> {
-  let record: ConversationRecord | null = null;
-  return pollFor(
-    () => `the record to match; last: ${JSON.stringify(record)}`,
-    async () => {
-      record = await gateway.conversations.records.get(id);
-      return done(record) && record ? record : undefined;
-    },
-    { timeoutMs: 5000, intervalMs: 25 },
-  );
 }
 
 /**
