@@ -145,6 +145,16 @@ const schema = z.object({
   CONSENT_NOTICE_VERSION: optionalText.transform((value) => value ?? '2026-11'),
   /** Redact personal identifiers from text before it goes to a cloud model. */
   REDACT_MODEL_INPUT: z.enum(['true', 'false'], 'true or false').default('false').transform((value) => value === 'true'),
+  /**
+   * Post-conversation analytics: with a key, summary, sentiment and (when the router set none) intent come from a
+   * small text model behind an OpenAI-compatible chat completions endpoint; without one, from keyword lexicons.
+   */
+  ANALYTICS_MODEL_URL: url(['https:', 'http:'], 'an http(s) URL of a chat completions endpoint').transform((value) => value ?? 'https://api.openai.com/v1/chat/completions'),
+  ANALYTICS_MODEL: optionalText.transform((value) => value ?? 'gpt-4o-mini'),
+  /** Defaults to OPENAI_API_KEY; set to `none` to keep transcripts away from any text model. */
+  ANALYTICS_API_KEY: optionalText,
+  /** Analytics jobs this instance processes at once (0: this instance only enqueues, others process). */
+  ANALYTICS_WORKERS: integer(0, 16, 1),
   RETENTION_TRANSCRIPT_DAYS: integer(1, 3650, 90),
   RETENTION_ANALYTICS_DAYS: integer(1, 3650, 365),
   /** DPDP Rules ask for processing logs of at least a year. */

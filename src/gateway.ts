@@ -1,12 +1,14 @@
 // Composition: config -> store -> model -> agent -> conversations -> channels -> HTTP server. main.ts runs it;
 // tests and benchmarks start it in-process with their own store or model.
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Channel, Logger, Messenger } from './core/channel.ts';
 import type { RealtimeModel } from './core/model.ts';
 import type { Store } from './core/store.ts';
 import type { Config } from './config.ts';
-import type { Agent } from './agent/agent.ts';
+import { teamTools, type Agent } from './agent/agent.ts';
 import { createLogger } from './log.ts';
+import { describeError } from './errors.ts';
 import { initAudio } from './audio/resampler.ts';
 import { initI18n, t } from './i18n/i18n.ts';
 import { initVad } from './audio/vad.ts';
@@ -14,12 +16,17 @@ import { createStore } from './store/index.ts';
 import { createModels, type Models } from './models/index.ts';
 import { defaultAgent } from './agent/default-agent.ts';
 import { GatewayMetrics } from './analytics/metrics.ts';
+import { AnalyticsStore } from './analytics/analytics-store.ts';
+import { ANALYTICS_GROUP, ANALYTICS_QUEUE, AnalyticsJob, enqueueAnalytics } from './analytics/analytics-job.ts';
+import { textModelFromConfig } from './analytics/analysis/text-model.ts';
+import { JobWorker } from './analytics/job-worker.ts';
 import { ConversationManager } from './conversation/manager.ts';
 import { createHttpServer } from './http/server.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
 import { loadHttpTools } from './agent/http-tools/index.ts';
 import { registerDemoBookingApi } from './demo/booking-api.ts';
 import { registerAdminRoutes } from './http/admin-routes.ts';
+import { registerDashboard } from './http/dashboard/dashboard-routes.ts';
 import { ConversationRecords } from './conversation/records.ts';
 import { AuditLog } from './compliance/audit.ts';
 import { ConsentStore } from './compliance/consent.ts';
@@ -65,7 +72,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   const compliance = createCompliance(config, store, log);
   // Tools declared in TOOLS_FILE; paths in it resolve against this gateway's own URL, known once it listens.
   let selfUrl = '';
-  const builtInTools = defaultAgent().tools.map((tool) => tool.name);
+  const builtInTools = teamTools(defaultAgent()).map((tool) => tool.name);
   const httpTools = config.TOOLS_FILE
     ? await loadHttpTools(config.TOOLS_FILE, overrides.environment ?? {}, { reservedNames: builtInTools, baseUrl: () => selfUrl, log })
     : [];
@@ -73,6 +80,9 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
   const messengers = new Map<string, Messenger>();
   const conversations = new ConversationManager({
     messaging: (channel) => messengers.get(channel),
+    // Analysed by whichever instance's worker takes the job: the record and transcript are final by now.
+    onConversationEnded: (conversationId) =>
+      void enqueueAnalytics(store, conversationId).catch((error: unknown) => log.error({ conversationId, err: describeError(error) }, 'analytics job could not be queued')),
     records: compliance.records,
     compliance: {
       audit: compliance.audit,
@@ -119,7 +129,19 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
     endLiveConversations: (subject) =>
       conversations.endConversationsOf(subject, (a, b) => compliance.pseudonyms.subject(a) === compliance.pseudonyms.subject(b), 'erased'),
   });
-  registerAdminRoutes(server.http, { adminToken: config.ADMIN_TOKEN, records: compliance.records, consent: compliance.consent, audit: compliance.audit, erasure, log });
+  registerAdminRoutes(server.http, {
+    adminToken: config.ADMIN_TOKEN,
+    records: compliance.records,
+    consent: compliance.consent,
+    audit: compliance.audit,
+    erasure,
+    analytics: compliance.analytics,
+    // A record still 'live' long after any conversation could last belongs to an instance that died mid-call.
+    liveMaxAgeMs: config.MAX_CONVERSATION_S * 1000 + 60_000,
+    log,
+  });
+  registerDashboard(server.http, { adminToken: config.ADMIN_TOKEN });
+  const analyticsWorker = startAnalyticsWorker(config, store, compliance, metrics, log);
   compliance.retention.start();
 
   const channels = overrides.channels ?? createChannels(config);
@@ -153,6 +175,7 @@ export async function startGateway(config: Config, overrides: GatewayOverrides =
       await server.stopAccepting();
       await Promise.all(channels.map((channel) => channel.stop()));
       await conversations.drain(drainMs);
+      await analyticsWorker?.stop(); // jobs still queued are taken by another instance, or this one's next start
       compliance.retention.stop();
       await server.close();
       if (!overrides.model) await Promise.all([model.close?.(), models.fallback?.close?.()]);
@@ -181,5 +204,28 @@ function createCompliance(config: Config, store: Store, log: Logger) {
     recordTtlMs: config.RETENTION_TRANSCRIPT_DAYS * DAY_MS,
   });
   const retention = new RetentionSweeper({ audit, auditRetentionMs: config.RETENTION_AUDIT_DAYS * DAY_MS, log });
-  return { pseudonyms, audit, consent, records, retention };
+  const analytics = new AnalyticsStore(store, { ttlMs: config.RETENTION_ANALYTICS_DAYS * DAY_MS });
+  return { pseudonyms, audit, consent, records, retention, analytics };
+}
+
+/** The worker that analyses ended conversations, unless ANALYTICS_WORKERS=0 leaves that to other instances. */
+function startAnalyticsWorker(config: Config, store: Store, compliance: ReturnType<typeof createCompliance>, metrics: GatewayMetrics, log: Logger): JobWorker | undefined {
+  if (config.ANALYTICS_WORKERS === 0) return undefined;
+  const textModel = textModelFromConfig(config, log);
+  const job = new AnalyticsJob({ records: compliance.records, analytics: compliance.analytics, metrics, log, analysis: textModel ? { textModel } : {} });
+  const worker = new JobWorker({
+    store,
+    queue: ANALYTICS_QUEUE,
+    group: ANALYTICS_GROUP,
+    consumer: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    handle: job.handle,
+    concurrency: config.ANALYTICS_WORKERS,
+    // A queued job names a conversation: once analysed it leaves the queue, so erasure leaves no id behind.
+    removeWhenDone: true,
+    // Short waits for work: shutdown waits for the claim under way, and an idle poll twice a second costs nothing.
+    blockMs: 500,
+    log,
+  });
+  worker.start();
+  return worker;
 }

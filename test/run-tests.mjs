@@ -1,4 +1,4 @@
-// Runs every *.test.ts under src, channels and test with node's test runner (TypeScript through tsx).
+// Runs every *.test.ts under src, channels, test and evals with node's test runner (TypeScript through tsx).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ function find(dir, out) {
 }
 
 const only = process.argv.slice(2);
-const files = only.length > 0 ? only : ['src', 'channels', 'test'].flatMap((dir) => find(dir, [])).sort();
+const files = only.length > 0 ? only : ['src', 'channels', 'test', 'evals'].flatMap((dir) => find(dir, [])).sort();
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=120000', ...files],

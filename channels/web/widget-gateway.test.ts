@@ -3,10 +3,11 @@
 // record the gateway keeps. No browser here: test/e2e/widget-chromium.test.ts drives the real widget in Chromium.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import { startGateway, type Gateway } from '../../src/gateway.ts';
 import { silentLogger } from '../../src/log.ts';
-import { t } from '../../src/i18n/i18n.ts';
+import { DEFAULT_KNOWLEDGE_DIR, loadKnowledgeFile } from '../../src/agent/tools/faq.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import type { ConversationRecord } from '../../src/conversation/records.ts';
 import { WebRtcClient } from '../../test/fakes/webrtc-client.ts';
@@ -46,9 +47,9 @@ describe('a widget call through the gateway (local engine)', () => {
     await client.waitForMessage((message) => message.type === 'transcript' && message.role === 'assistant' && /AI/.test(String(message.text)), 'the disclosure in writing');
     assert.ok(client.states.includes('speaking'));
 
-    // 2. A typed question gets a typed answer.
+    // 2. A typed question gets a typed answer: the business's own words, from the router's knowledge texts.
     client.sendText('What are your opening hours?');
-    const hours = t('en-IN', 'menu:hours', { business: BUSINESS });
+    const hours = (await loadKnowledgeFile(join(DEFAULT_KNOWLEDGE_DIR, 'en-IN.json'))).find((entry) => entry.id === 'hours')!.answer;
     const answer = await client.waitForMessage((message) => message.type === 'transcript' && message.role === 'assistant' && String(message.text).includes(hours), 'the opening hours in writing', 8000);
     assert.equal(answer.role, 'assistant');
     assert.ok(client.states.includes('thinking'), client.states.join(','));

@@ -1,7 +1,8 @@
 // The default agent: the clinic's name and hours reach the instructions, the reply language is named, and the
-// booking tools are there with schemas every provider can be given.
+// team's tools are there with schemas every provider can be given.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { teamTools } from './agent.ts';
 import { DEFAULT_BUSINESS_NAME, defaultAgent } from './default-agent.ts';
 
 test('default agent: instructions name the business, the hours and the reply language', () => {
@@ -30,14 +31,16 @@ test('default agent: every locale names its language and asks for a truthful ans
   assert.match(defaultAgent({ businessName: 'Sharma Dental' }).instructions('en'), /Sharma Dental/u);
 });
 
-test('default agent: the booking and hand-off tools with JSON schemas for providers', () => {
-  const { tools } = defaultAgent();
-  assert.deepEqual(tools.map((tool) => tool.name), ['check_availability', 'book_appointment', 'send_whatsapp_message', 'lookup_faq', 'end_conversation', 'transfer_to_human']);
+test('default agent: the router greets with FAQ and hand-off tools; the team has every tool, with JSON schemas for providers', () => {
+  const agent = defaultAgent();
+  assert.equal(agent.name, 'router');
+  assert.deepEqual(agent.tools.map((tool) => tool.name), ['lookup_faq', 'hand_off', 'end_conversation']);
+  const tools = teamTools(agent);
   for (const tool of tools) {
     const schema = tool.input['~standard'].jsonSchema?.input({ target: 'draft-2020-12' });
     assert.equal(schema?.['type'], 'object', tool.name);
     assert.ok(tool.description.length > 20);
   }
-  const book = tools[1]!.input['~standard'].jsonSchema?.input({ target: 'draft-2020-12' });
+  const book = tools.find((tool) => tool.name === 'book_appointment')!.input['~standard'].jsonSchema?.input({ target: 'draft-2020-12' });
   assert.deepEqual(book?.['required'], ['slotId']);
 });

@@ -23,6 +23,7 @@ export const AUDIT_EVENT_TYPES = [
   'redaction',
   'tool_call',
   'handoff',
+  'agent_handoff',
   'export',
   'erasure',
 ] as const;

@@ -11,6 +11,8 @@ import { AuditLog } from './audit.ts';
 import { ConsentStore } from './consent.ts';
 import { Erasure } from './erasure.ts';
 import { Pseudonyms } from './pseudonyms.ts';
+import { AnalyticsStore } from '../analytics/analytics-store.ts';
+import { analysed } from '../../test/analytics-fixtures.ts';
 
 const fixtures = await storeFixtures();
 after(() => fixtures.close());
@@ -48,7 +50,7 @@ async function converse(parts: Parts, options: { id: string; channel: string; fr
   await consent.withdrawRecording(id);
   await audit.record({ type: 'handoff', conversationId: id, channel, detail: { reason: 'asked_for_human' } });
   await store.set(`model:${id}:gemini-handle`, `handle-for-${id}`, { ttlMs: 60_000 });
-  await store.set(`analytics:${id}`, JSON.stringify({ conversationId: id, sentiment: 'positive', summary: `${name} booked a visit` }));
+  await new AnalyticsStore(store).save(analysed({ conversationId: id, channel, summary: `${name} booked a visit` }));
   await records.update(id, { status: 'ended', endedAt: Date.now(), endReason: 'caller_hangup' });
 }
 

@@ -11,6 +11,7 @@ import type { Store } from '../core/store.ts';
 import type { ConversationRecords } from '../conversation/records.ts';
 import type { AuditLog } from './audit.ts';
 import type { ConsentStore } from './consent.ts';
+import { AnalyticsStore } from '../analytics/analytics-store.ts';
 
 /**
  * Keys other parts of the gateway write per conversation, beside records, transcripts, consent and the audit copy.
@@ -19,8 +20,6 @@ import type { ConsentStore } from './consent.ts';
 export const PER_CONVERSATION_KEYS: ReadonlyArray<(conversationId: string) => string> = [
   (id) => `model:${id}:gemini-handle`, // src/models/gemini/resumption.ts
   (id) => `model:${id}:openai-session`, // reserved: none written yet
-  (id) => `analytics:${id}`, // post-conversation analytics (src/analytics)
-  (id) => `analytics:${id}:summary`,
   (id) => `recording:${id}`, // recording metadata, when recordings are kept
 ];
 
@@ -67,6 +66,9 @@ export class Erasure {
         forgetToolCalls(store, id),
         ...PER_CONVERSATION_KEYS.map((key) => store.delete(key(id))),
       ]);
+      // After the record: an analytics job running now either finds no record and drops its analysis, or saved it
+      // before this line removes it.
+      await new AnalyticsStore(store).erase(id);
       transcriptEntries += erased.transcriptEntries;
       if (hadConsent) consentRecords += 1;
     }

@@ -6,7 +6,7 @@ import type { Agent } from '../agent/agent.ts';
 import type { GatewayMetrics } from '../analytics/metrics.ts';
 import type { ConversationCompliance } from './compliance-duties.ts';
 import type { Conversation } from './conversation.ts';
-import type { ConversationRecords } from './records.ts';
+import type { ConversationRecord, ConversationRecords } from './records.ts';
 
 export type { ConversationCompliance } from './compliance-duties.ts';
 
@@ -35,9 +35,10 @@ export interface ConversationDeps {
   readonly fallbackModel?: RealtimeModel;
   /** A session the webhook already opened on `model`. */
   readonly prewarmed?: Promise<ModelSession>;
-  /** Opens a session with the agent's instructions and tools and the history the store holds. */
-  readonly openSession: (model: RealtimeModel, locale: string) => Promise<ModelSession>;
+  /** Opens a session with `agent`'s instructions (given its hand-off context) and tools and the stored history. */
+  readonly openSession: (model: RealtimeModel, locale: string, agent: Agent, handOff?: Readonly<Record<string, unknown>>) => Promise<ModelSession>;
   readonly locale: string;
+  /** The agent conversations start with: a team's router, or a single agent. */
   readonly agent: Agent;
   readonly records: ConversationRecords;
   readonly store: Store;
@@ -48,6 +49,8 @@ export interface ConversationDeps {
   readonly onEnded: (conversation: Conversation) => void;
   /** The conversation was ended before and a new message reopens it (a chat after its idle time): no second disclosure. */
   readonly resumed?: boolean;
+  /** The record as it was before this start: a resumed chat carries on with its agent, intent and figures. */
+  readonly previous?: ConversationRecord;
   readonly compliance?: ConversationCompliance;
   /** The languages the business serves: the conversation follows the customer among these. */
   readonly enabledLocales?: readonly string[];

@@ -30,13 +30,15 @@ export interface Harness {
   readonly metrics: GatewayMetrics;
 }
 
-export function setup(options: { settings?: Partial<ConversationSettings>; model?: ScriptedModelOptions; fallback?: ScriptedModelOptions; tools?: ToolSpec[] } = {}): Harness {
+export function setup(
+  options: { settings?: Partial<ConversationSettings>; model?: ScriptedModelOptions; fallback?: ScriptedModelOptions; tools?: ToolSpec[]; agent?: Agent } = {},
+): Harness {
   const store = new MemoryStore();
   stores.push(store);
   const model = new ScriptedModel(options.model);
   const fallback = options.fallback ? new ScriptedModel({ name: 'local', ...options.fallback, capabilities: { local: true, ...options.fallback.capabilities } }) : undefined;
   const metrics = new GatewayMetrics();
-  const agent: Agent = { instructions: (locale) => `You are a receptionist. Answer in ${locale}.`, tools: options.tools ?? [] };
+  const agent: Agent = options.agent ?? { instructions: (locale) => `You are a receptionist. Answer in ${locale}.`, tools: options.tools ?? [] };
   const manager = new ConversationManager({
     model,
     ...(fallback ? { fallbackModel: fallback } : {}),

@@ -4,13 +4,16 @@
 // timer and socket.
 import type { InboundEvent, Logger } from '../core/channel.ts';
 import type { ModelEvent, ModelSession } from '../core/model.ts';
-import { CANONICAL_SAMPLE_RATE, FRAME_SAMPLES } from '../core/audio.ts';
-import type { ToolSpec } from '../core/tool.ts';
+import { CANONICAL_SAMPLE_RATE, FRAME_MS, FRAME_SAMPLES } from '../core/audio.ts';
+import type { ConversationControl, ToolSpec } from '../core/tool.ts';
+import { teamTools, type Agent } from '../agent/agent.ts';
+import { isIntent } from '../agent/intents.ts';
 import { describeError } from '../errors.ts';
 import { SpeechDetector } from '../audio/vad.ts';
 import { languageForReply } from '../i18n/detect.ts';
 import { AfterReply } from './after-reply.ts';
 import { ComplianceDuties } from './compliance-duties.ts';
+import { ConversationStatsCollector } from './conversation-stats.ts';
 import type { ConversationDeps } from './conversation-deps.ts';
 import { ModelLink, type SwitchKind } from './model-link.ts';
 import { Playout } from './playout.ts';
@@ -35,7 +38,10 @@ export class Conversation {
   private maxDurationTimer: NodeJS.Timeout | undefined;
   private currentResponseId: string | null = null;
   private readonly cancelledResponses = new Set<string>();
-  private bargeIns = 0;
+  /** The member of the agent's team serving the conversation now, and the context it was handed. */
+  private agent: Agent;
+  private handOffContext: Readonly<Record<string, unknown>> | undefined;
+  private readonly stats: ConversationStatsCollector;
   /** An end or hand-off a tool asked for, carried out once the model's next reply has been heard. */
   private readonly afterReply = new AfterReply({
     run: (action) => void this.afterPlayout(() => (action === 'end' ? this.end('agent_ended') : this.transfer('requested_by_agent'))),
@@ -60,15 +66,21 @@ export class Conversation {
     this.channel = connection.channel;
     this.locale = deps.locale;
     this.log = deps.log.child({ conversationId: this.id, channel: this.channel });
+    // A chat that wakes up again carries on with the agent, context and figures its record holds.
+    const previous = deps.resumed ? deps.previous : undefined;
+    this.agent = (previous?.agent ? deps.agent.team?.get(previous.agent) : undefined) ?? deps.agent;
+    this.handOffContext = previous?.agent ? previous.handOff : undefined;
+    this.stats = new ConversationStatsCollector(previous?.stats);
     this.playout = new Playout((event) => connection.send(event), connection.capabilities.playbackMarks);
-    this.timing = new TurnTiming(deps.metrics);
+    this.timing = new TurnTiming(deps.metrics, this.stats);
+    const control: ConversationControl = { ...this.afterReply.control, handOff: (name, context) => this.handOff(name, context) };
     this.toolCalls = new ToolCalls(
       {
         conversationId: this.id,
         channel: this.channel,
-        tools: new Map(deps.agent.tools.map((tool) => [tool.name, tool as ToolSpec])),
+        tools: new Map(teamTools(deps.agent).map((tool) => [tool.name, tool as ToolSpec])),
         store: deps.store,
-        control: this.afterReply.control,
+        control,
         ...(connection.info.from ? { customer: connection.info.from } : {}),
         ...(deps.messaging ? { messaging: deps.messaging } : {}),
         metrics: deps.metrics,
@@ -83,10 +95,11 @@ export class Conversation {
         audit: (input) => this.compliance.audit(input),
         fallBack: (reason) => this.link.switchToFallback(reason),
         resultSent: () => this.afterReply.resultSent(),
+        counted: (name, outcome) => this.stats.toolCall(name, outcome),
       },
       { perTurn: deps.settings.toolCallsPerTurn, perConversation: deps.settings.toolCallsPerConversation },
     );
-    this.replies = new ReplyDelivery(connection, () => this.timing.audioOut(this.link.modelName));
+    this.replies = new ReplyDelivery(connection, (kind) => this.timing.answered(this.link.modelName, kind));
     const subject = connection.info.from;
     this.compliance = new ComplianceDuties(deps.compliance, { id: this.id, channel: this.channel, ...(subject ? { subject } : {}) }, this.log);
     this.link = new ModelLink({
@@ -95,7 +108,7 @@ export class Conversation {
       ...(deps.prewarmed ? { prewarmed: deps.prewarmed } : {}),
       open: async (model) => {
         await this.writes; // the new session must see every transcript entry written so far
-        return deps.openSession(model, this.locale);
+        return deps.openSession(model, this.locale, this.agent, this.handOffContext);
       },
       onEvent: (event) => this.onModelEvent(event),
       onSwitched: (kind, reason, interrupted) => this.onModelSwitched(kind, reason, interrupted),
@@ -125,7 +138,8 @@ export class Conversation {
     connection.listen((event) => this.onInbound(event));
     this.maxDurationTimer = setTimeout(() => void this.end('max_duration'), settings.maxDurationMs);
     this.maxDurationTimer.unref();
-    this.updateRecord({ status: 'live', startedAt: this.timing.startedAt, locale: this.locale, model: this.deps.model.name });
+    // A chat that wakes up again keeps its first start: its duration runs from there.
+    this.updateRecord({ status: 'live', ...(this.deps.resumed ? {} : { startedAt: this.timing.startedAt }), locale: this.locale, model: this.deps.model.name });
     let fallbackReason: string | null;
     try {
       ({ fallbackReason } = await this.link.start());
@@ -169,7 +183,7 @@ export class Conversation {
     if (next === this.locale) return;
     this.record({ role: 'system', kind: 'event', text: `language: ${this.locale} -> ${next}` });
     this.locale = next;
-    this.session?.setLocale(next, this.deps.agent.instructions(next));
+    this.session?.setLocale(next, this.agent.instructions(next, this.handOffContext));
     this.updateRecord({ locale: next });
   }
 
@@ -209,6 +223,7 @@ export class Conversation {
     const session = this.session;
     if (!session) return; // a short gap while the model reconnects
     session.sendAudio(frame);
+    this.stats.inputAudio(this.link.modelName, FRAME_MS);
     if (session.capabilities.speechStartEvents) return;
     this.speechDetector ??= new SpeechDetector();
     if (this.speechDetector.process(frame) === 'start') this.interrupt('speech');
@@ -243,6 +258,7 @@ export class Conversation {
   /** A whole recorded message is one turn: its frames, then the end of the turn; the answer comes as a voice note. */
   private deliverVoiceNote(session: ModelSession, pcm: Int16Array): void {
     this.record({ role: 'user', kind: 'event', text: `voice note (${(pcm.length / CANONICAL_SAMPLE_RATE).toFixed(1)} s)` });
+    this.stats.inputAudio(this.link.modelName, (pcm.length / CANONICAL_SAMPLE_RATE) * 1000);
     this.replies.answerWith(session, 'audio');
     for (let offset = 0; offset < pcm.length; offset += FRAME_SAMPLES) {
       if (offset + FRAME_SAMPLES <= pcm.length) session.sendAudio(pcm.subarray(offset, offset + FRAME_SAMPLES));
@@ -279,6 +295,7 @@ export class Conversation {
         }
         return;
       case 'response_done':
+        this.stats.modelUsage(this.link.modelName, event.usage);
         this.replies.answerDone();
         if (!this.cancelledResponses.delete(event.responseId)) this.playout.finishResponse();
         if (this.noticeResponses.delete(event.responseId)) this.playout.protectSent();
@@ -335,7 +352,7 @@ export class Conversation {
       this.replies.audio(pcm);
       return;
     }
-    this.timing.audioOut(this.link.modelName);
+    this.timing.answered(this.link.modelName, 'audio');
     const started = performance.now();
     const frames = this.playout.push(pcm, itemId);
     if (frames > 0) metrics.observeLatency('out', (performance.now() - started) / frames);
@@ -353,7 +370,7 @@ export class Conversation {
     // A notice still queued behind this answer must not be cancelled with it (its audio is dropped locally).
     if (this.noticesToProtect === 0) this.session?.cancelResponse();
     if (heard.itemId && this.session?.capabilities.truncation) this.session.truncate(heard.itemId, Math.floor(heard.playedMs));
-    this.bargeIns++;
+    this.stats.bargeIn();
     this.deps.metrics.bargeIns.labels(this.channel).inc();
     this.record({ role: 'system', kind: 'event', text: `barge-in (${cause}) after ${Math.round(heard.playedMs)} ms` });
   }
@@ -372,7 +389,7 @@ export class Conversation {
 
   /** Counts a switch of model session and keeps it in the transcript and the record. */
   private noteModelSwitch(kind: SwitchKind, reason: string): void {
-    this.deps.metrics.modelSwitched(kind, this.deps.model.name, reason);
+    if (kind !== 'renewed') this.deps.metrics.modelSwitched(kind, this.deps.model.name, reason);
     this.record({ role: 'system', kind: 'event', text: `model ${kind}: ${reason}` });
     this.updateRecord({ model: this.link.modelName, ...(kind === 'fallback' ? { fallbackReason: reason } : {}) });
   }
@@ -384,6 +401,34 @@ export class Conversation {
   }
 
 
+  /**
+   * Moves the conversation to another member of the agent's team with the context the hand_off tool validated: the
+   * record gets the agent and the intent, the transcript and audit trail get the hand-off, and the model serves the
+   * new agent (in place when the session can, else a new session opened with it and the history). Rejects with a
+   * message for the model.
+   */
+  private async handOff(name: string, context: Readonly<Record<string, unknown>>): Promise<void> {
+    const next = this.deps.agent.team?.get(name);
+    if (!next) {
+      const names = [...(this.deps.agent.team?.keys() ?? [])];
+      throw new Error(names.length > 0 ? `There is no agent named "${name}". Agents: ${names.join(', ')}.` : 'This assistant works alone: there is nobody to hand off to.');
+    }
+    if (this.ended) throw new Error('The conversation has ended.');
+    const from = this.agent.name ?? 'assistant';
+    const intent = isIntent(context.intent) ? context.intent : next.intent;
+    this.updateRecord({ agent: name, handOff: context, ...(intent ? { intent } : {}) });
+    if (next === this.agent) return; // already serving: the intent tag is all that may change
+    this.agent = next;
+    this.handOffContext = context;
+    this.stats.handOff();
+    this.record({ role: 'system', kind: 'event', text: `hand-off ${from} -> ${name}: ${JSON.stringify(context)}` });
+    this.compliance.audit({ type: 'agent_handoff', detail: { from, to: name, ...(intent ? { intent } : {}) } });
+    const session = this.session;
+    if (!session) return; // reconnecting: the next session opens with the new agent
+    if (session.updateAgent) return session.updateAgent(next.instructions(this.locale, context), next.tools);
+    if (!(await this.link.renew('agent_switch'))) this.log.warn({ from, to: name }, 'the model could not be renewed for the new agent; its next session will serve it');
+  }
+
   private async transfer(reason: string): Promise<void> {
     const { connection } = this.deps;
     const to = this.transferTarget();
@@ -393,6 +438,7 @@ export class Conversation {
       return;
     }
     this.record({ role: 'system', kind: 'event', text: `transferred: ${reason}` });
+    this.stats.handedToPerson();
     this.compliance.audit({ type: 'handoff', detail: { reason } });
     connection.send({ type: 'transfer', to, reason });
     await this.end('transferred');
@@ -435,7 +481,7 @@ export class Conversation {
     this.afterReply.cancel();
     this.speechDetector?.dispose();
     this.toolCalls.close(reason);
-    this.log.info({ reason, bargeIns: this.bargeIns }, 'conversation ended');
+    this.log.info({ reason, bargeIns: this.stats.bargeInCount }, 'conversation ended');
     // The customer's side closes first, before any wait: a chat message arriving now finds the connection closed
     // and goes to the next conversation instead of one that no longer listens.
     if (reason !== 'hangup') connection.send({ type: 'end', reason });
@@ -448,7 +494,8 @@ export class Conversation {
     this.record({ role: 'system', kind: 'event', text: `ended: ${reason}` });
     await this.writes;
     try {
-      await records.update(this.id, { status: 'ended', endedAt: Date.now(), endReason: reason, bargeIns: this.bargeIns, locale: this.locale });
+      const stats = this.stats.snapshot();
+      await records.update(this.id, { status: 'ended', endedAt: Date.now(), endReason: reason, bargeIns: stats.bargeIns, locale: this.locale, stats });
     } catch (error) {
       this.log.error({ err: describeError(error) }, 'conversation record update failed');
     }

@@ -29,6 +29,8 @@ export interface ManagerDeps {
   readonly enabledLocales?: readonly string[];
   readonly redactModelInput?: (text: string, locale: string) => string;
   readonly messaging?: (channel: string) => ((to: string, text: string) => Promise<void>) | undefined;
+  /** Told once a conversation has ended and its record is final (post-conversation analytics queue it). */
+  readonly onConversationEnded?: (conversationId: string) => void;
 }
 
 interface Prewarmed {
@@ -55,7 +57,7 @@ export class ConversationManager {
     const locale = request.locale ?? this.deps.defaultLocale;
     await this.records.create({ id: conversationId, channel: request.channel, locale, status: 'prepared', createdAt: Date.now(), ...pick(request) });
     const capabilities = request.capabilities;
-    const session = this.openSession(this.deps.model, {
+    const session = this.openSession(this.deps.model, this.deps.agent, undefined, {
       conversationId,
       channel: request.channel,
       locale,
@@ -141,8 +143,9 @@ export class ConversationManager {
       model: this.deps.model,
       ...(this.deps.fallbackModel ? { fallbackModel: this.deps.fallbackModel } : {}),
       ...(prewarmed ? { prewarmed: prewarmed.session } : {}),
-      openSession: (model, currentLocale) => this.openSession(model, { conversationId, channel: connection.channel, locale: currentLocale, audioOutput, liveAudio, languageChoice }),
-      ...(record?.status === 'ended' ? { resumed: true } : {}),
+      openSession: (model, currentLocale, agent, handOff) =>
+        this.openSession(model, agent, handOff, { conversationId, channel: connection.channel, locale: currentLocale, audioOutput, liveAudio, languageChoice }),
+      ...(record?.status === 'ended' ? { resumed: true, previous: record } : {}),
       locale,
       agent: this.deps.agent,
       records: this.records,
@@ -158,6 +161,7 @@ export class ConversationManager {
       onEnded: (ended) => {
         this.live.delete(ended.id);
         this.deps.metrics.liveConversations.labels(ended.channel).dec();
+        this.deps.onConversationEnded?.(ended.id);
       },
     });
     this.live.set(conversationId, conversation);
@@ -172,12 +176,14 @@ export class ConversationManager {
 
   private async openSession(
     model: RealtimeModel,
+    agent: Agent,
+    handOff: Readonly<Record<string, unknown>> | undefined,
     target: { conversationId: string; channel: string; locale: string; audioOutput: boolean; liveAudio?: boolean; languageChoice?: boolean },
   ): Promise<ModelSession> {
-    const { agent, log, store } = this.deps;
+    const { log, store } = this.deps;
     return model.connect({
       ...target,
-      instructions: agent.instructions(target.locale),
+      instructions: agent.instructions(target.locale, handOff),
       tools: agent.tools,
       history: await this.records.history(target.conversationId),
       log: log.child({ conversationId: target.conversationId, model: model.name }),

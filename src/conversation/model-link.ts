@@ -5,7 +5,8 @@ import type { Logger } from '../core/channel.ts';
 import { ModelUnavailableError, type ModelEvent, type ModelFailure, type ModelSession, type RealtimeModel } from '../core/model.ts';
 import { describeError } from '../errors.ts';
 
-export type SwitchKind = 'reconnected' | 'rotated' | 'fallback';
+/** `renewed`: replaced on purpose with a session for another agent (a model that cannot change agent in place). */
+export type SwitchKind = 'reconnected' | 'rotated' | 'fallback' | 'renewed';
 
 export interface ModelLinkDeps {
   readonly primary: RealtimeModel;
@@ -84,6 +85,30 @@ export class ModelLink {
     const interrupted = this.responseActive;
     if (!(await this.fallBack())) return false;
     this.deps.onSwitched('fallback', reason, interrupted);
+    return true;
+  }
+
+  /**
+   * Replaces the live session with a new one opened now, on the same model: the opener reads the conversation's
+   * current agent and history. The caller sends what comes next (a tool result as a note); false when it failed.
+   */
+  async renew(reason: string): Promise<boolean> {
+    if (this.recovering || this.closed || !this.current) return false;
+    const old = this.current;
+    let next: ModelSession;
+    try {
+      next = await this.deps.open(this.model);
+    } catch (error) {
+      this.deps.log.warn({ model: this.model.name, reason, err: describeError(error) }, 'model session renewal failed');
+      return false;
+    }
+    // Lost or closed meanwhile: recover() or close() own the link now, and their session opens with the new agent.
+    if (this.current !== old) {
+      void next.close().catch(() => undefined);
+      return false;
+    }
+    if (!this.install(next)) return false;
+    this.deps.onSwitched('renewed', reason, false);
     return true;
   }
 

@@ -12,6 +12,8 @@ import type { HistoryItem } from '../core/model.ts';
 import type { Store } from '../core/store.ts';
 import type { AuditLog } from '../compliance/audit.ts';
 import type { Pseudonyms } from '../compliance/pseudonyms.ts';
+import type { Intent } from '../agent/intents.ts';
+import type { ConversationStats } from '../analytics/analytics-types.ts';
 
 export type ConversationStatus = 'prepared' | 'live' | 'ended';
 
@@ -32,6 +34,14 @@ export interface ConversationRecord {
   /** Why the local engine took over from the configured provider, if it did. */
   readonly fallbackReason?: string;
   readonly bargeIns?: number;
+  /** What the conversation is about, set by the router's hand-off or the local menu's choice. */
+  readonly intent?: Intent;
+  /** The agent serving the conversation (a resumed chat carries on with it). */
+  readonly agent?: string;
+  /** The hand-off context the current agent was given (typed in src/agent/hand-off.ts). */
+  readonly handOff?: Readonly<Record<string, unknown>>;
+  /** Measured while it ran; written when it ends, for the analytics job. */
+  readonly stats?: ConversationStats;
 }
 
 export type TranscriptKind = 'speech' | 'text' | 'dtmf' | 'disclosure' | 'tool_call' | 'tool_result' | 'event';

@@ -12,8 +12,8 @@ export class ReplyDelivery {
 
   constructor(
     private readonly connection: Connection,
-    /** Told when a voice note goes out (its audio is the answer's first sound to the customer). */
-    private readonly onVoiceNote: () => void,
+    /** Told when an answer goes out: a voice note (its audio is the answer's first sound) or the answer's text. */
+    private readonly onAnswer: (kind: 'audio' | 'text') => void,
   ) {
     const { capabilities } = connection;
     this.voiceReply = capabilities.voiceNotes && !capabilities.audio ? new VoiceReply() : null;
@@ -36,7 +36,10 @@ export class ReplyDelivery {
     if (connection.capabilities.transcripts) return connection.send({ type: 'transcript', role, text });
     if (role !== 'assistant' || !connection.capabilities.text) return;
     if (this.voiceReply && this.modality === 'audio') this.voiceReply.addTranscript(text);
-    else connection.send({ type: 'text', text });
+    else {
+      this.onAnswer('text');
+      connection.send({ type: 'text', text });
+    }
   }
 
   /** Audio of an answer on a channel without a live stream: kept for the voice note, or dropped for a text answer. */
@@ -52,10 +55,13 @@ export class ReplyDelivery {
     const { pcm, transcript } = reply.take();
     if (pcm.length === 0) {
       // Nothing was spoken (a text-only model): the words still reach the customer.
-      if (transcript) this.connection.send({ type: 'text', text: transcript });
+      if (transcript) {
+        this.onAnswer('text');
+        this.connection.send({ type: 'text', text: transcript });
+      }
       return;
     }
-    this.onVoiceNote();
+    this.onAnswer('audio');
     this.connection.send({ type: 'voice_note', pcm, ...(transcript ? { transcript } : {}) });
   }
 }

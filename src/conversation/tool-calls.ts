@@ -40,6 +40,8 @@ export interface ToolCallsHost {
   fallBack(reason: string): Promise<boolean>;
   /** A result is going back to the model (an end or hand-off waits for the answer after it). */
   resultSent(): void;
+  /** Every finished call, for the conversation's figures. */
+  counted(name: string, outcome: string): void;
 }
 
 export class ToolCalls {
@@ -77,6 +79,7 @@ export class ToolCalls {
       this.closing.signal.removeEventListener('abort', stop);
     }
     host.metrics.toolCalls.labels(name, result.outcome).inc();
+    host.counted(name, result.outcome);
     host.audit({ type: 'tool_call', detail: { tool: name, outcome: result.outcome, durationMs: Math.round(result.durationMs) } });
     host.record({ role: 'tool', kind: 'tool_result', name, text: result.output });
     if (result.outcome !== 'ok') host.log.warn({ tool: name, outcome: result.outcome, durationMs: Math.round(result.durationMs), cause: result.cause }, 'tool call did not succeed');
@@ -89,9 +92,10 @@ export class ToolCalls {
     if (host.ended() || !session) return;
     host.resultSent();
     if (session === askedBy) return session.sendToolResult(callId, result.output);
-    // The session that asked was replaced while the tool ran (reconnect, rotation): the new one does not know this
-    // call id and read its history before the result existed. Tell it as a note, so the caller still gets an answer.
-    if (!session.capabilities.local) session.sendText(`[The ${name} tool you called before the reconnect returned: ${result.output}]`);
+    // The session that asked was replaced while the tool ran (reconnect, rotation, a hand-off to another agent): the
+    // new one does not know this call id and read its history before the result existed. Tell it as a note, so the
+    // caller still gets an answer.
+    if (!session.capabilities.local) session.sendText(`[The ${name} tool called earlier in this conversation returned: ${result.output}]`);
   }
 
   /** The customer talked over: a lookup they talked over is stale, so cancellable tools stop (tools that act finish). */

@@ -138,6 +138,12 @@ export interface ModelSession {
   sendToolResult(callId: string, output: string): void;
   /** Switches the language of instructions and voice. */
   setLocale(locale: string, instructions: string): void;
+  /**
+   * Serves another agent from now on: new instructions and tools on the same connection, history kept (OpenAI's
+   * session.update). Optional: for a session without it (Gemini Live fixes both at setup), the conversation opens a
+   * new session with the new agent and the history instead.
+   */
+  updateAgent?(instructions: string, tools: readonly AnyToolSpec[]): void;
   /** Closes the connection; a `closed` event without error follows. */
   close(): Promise<void>;
 }

@@ -28,6 +28,23 @@ export interface StreamEvent {
   readonly fields: Record<string, string>;
 }
 
+/** A job taken from a durable queue by one consumer of a group; it stays pending until acknowledged. */
+export interface QueuedJob {
+  readonly id: string;
+  readonly fields: Record<string, string>;
+  /** 1 on the first delivery; more when a consumer took it and did not acknowledge it (crashed, failed). */
+  readonly deliveries: number;
+}
+
+export interface ClaimOptions {
+  /** At most this many jobs. */
+  readonly count: number;
+  /** How long to wait for a job when none is ready; 0 returns at once. */
+  readonly blockMs: number;
+  /** A job another consumer took this long ago without acknowledging it is taken over (its worker died). */
+  readonly reclaimAfterMs: number;
+}
+
 /** Exclusive ownership of a name (a WhatsApp number, a job) with a fencing token that grows on every grant. */
 export interface Lease {
   readonly name: string;
@@ -63,6 +80,23 @@ export interface Store {
   readEvents(stream: string, options?: { readonly after?: string; readonly count?: number }): Promise<StreamEvent[]>;
   /** Drops the events whose id's time part is before `timeMs` (XTRIM MINID); returns how many went. */
   trimEventsBefore(stream: string, timeMs: number): Promise<number>;
+  /**
+   * Adds a job to a durable queue (a Redis stream read by consumer groups, created on first use); returns its id.
+   * A job is delivered to one consumer of each group and stays pending until `ackJob`, so a crash loses nothing.
+   */
+  enqueueJob(queue: string, fields: Readonly<Record<string, string>>, options?: { readonly maxLength?: number }): Promise<string>;
+  /**
+   * Jobs for `consumer` of `group`: first those left unacknowledged by any consumer for `reclaimAfterMs` (taken
+   * over, their delivery count grows), then new ones; waits up to `blockMs` when there are none. The group is
+   * created on first use and reads the queue from its start.
+   */
+  claimJobs(queue: string, group: string, consumer: string, options: ClaimOptions): Promise<QueuedJob[]>;
+  /**
+   * The job is done: it is never delivered again to this group. With `remove`, it also leaves the queue (XDEL): a
+   * work queue read by one group keeps nothing once done, so a finished job's fields (a conversation id) do not
+   * linger until the queue is trimmed.
+   */
+  ackJob(queue: string, group: string, id: string, options?: { readonly remove?: boolean }): Promise<void>;
   /** Grants the lease when it is free, expired, or already held by `owner` (renewal keeps the token). */
   acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | null>;
   /** Extends a lease still held with the same token; false when it was lost. */

@@ -45,6 +45,12 @@ export interface ConversationControl {
   endAfterReply(reason: string): void;
   /** False when this conversation cannot reach a person (no transfer target, or a channel that cannot transfer). */
   transferAfterReply(reason: string): boolean;
+  /**
+   * Moves the conversation to another agent of its team with an explicit context (validated by the hand_off tool):
+   * the new agent's instructions and tools replace the old ones. Resolves once the model serves the new agent;
+   * rejects with a message for the model when there is no such agent or no team.
+   */
+  handOff?(agent: string, context: Readonly<Record<string, unknown>>): Promise<void>;
 }
 
 export interface ToolSpec<Input = unknown, Output = unknown> {

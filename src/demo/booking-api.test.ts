@@ -1,12 +1,14 @@
 // The demo booking service over real HTTP, as a business API client sees it: free slots by date, a booking that
 // takes a slot once even when the request is repeated with the same Idempotency-Key, 409 for a taken slot, and 400
 // with a clear message for bad input, which harms nobody else's booking. Its calendar is the built-in tools' one.
+// A payment marks a booking paid, and the agent's status tool reports it to the customer who booked.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { silentLogger } from '../log.ts';
 import { MemoryStore } from '../store/memory-store.ts';
 import { createHttpServer, type GatewayHttp } from '../http/server.ts';
 import { appointmentTools, slotKey } from '../agent/tools/appointments.ts';
+import { bookingStatusTool } from '../agent/tools/booking-status.ts';
 import { contactKey, registerDemoBookingApi } from './booking-api.ts';
 
 // Tuesday 24 November 2026, 08:30 in India: the clinic opens at 10:00.
@@ -130,4 +132,38 @@ test('bad input gets a 400 naming the problem, and books nothing', async () => {
   // Nothing was taken, and the next caller books normally.
   assert.deepEqual(slotIds((await slots('?date=2026-11-27')).body), ['2026-11-27T10:00', '2026-11-27T11:00', '2026-11-27T12:00']);
   assert.equal((await book({ slotId: '2026-11-27T10:00' }, 'after-bad')).status, 201);
+});
+
+async function pay(bookingId: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${base}/demo/booking/appointments/${bookingId}/payment`, { method: 'POST' });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+test('a payment marks the booking paid, once; the customer who booked hears it from check_booking_status', async () => {
+  const booked = await book({ slotId: '2026-11-30T10:00', phone: '+91 98765 43210' }, 'pay-1');
+  const bookingId = String(booked.body.bookingId);
+  const status = bookingStatusTool({ now: () => NOW });
+  const context = { conversationId: 'conv-9', channel: 'twilio', locale: 'hi', callId: 'c9', idempotencyKey: 'conv-9:c9', store, signal: new AbortController().signal, customer: '+919876543210' };
+  assert.deepEqual((await status.run({}, context)).bookings.map((booking) => [booking.bookingId, booking.paid]), [[bookingId, false]]);
+
+  const paid = await pay(bookingId);
+  assert.equal(paid.status, 200);
+  assert.equal(paid.body.paid, true);
+  assert.equal(paid.body.paidAt, new Date(NOW).toISOString());
+  assert.deepEqual(await pay(bookingId), paid); // paying again changes nothing
+  assert.deepEqual((await status.run({ bookingId }, context)).bookings[0]?.paid, true);
+  assert.deepEqual((await status.run({}, context)).bookings.map((booking) => [booking.bookingId, booking.paid]), [[bookingId, true]]);
+});
+
+test('paying for a booking that does not exist is a 404, a malformed id a 400; neither marks anything', async () => {
+  const unknown = await pay('ZZZZ2222');
+  assert.equal(unknown.status, 404);
+  assert.match(String(unknown.body.message), /No booking has the id ZZZZ2222/);
+  const malformed = await pay('not-a-code');
+  assert.equal(malformed.status, 400);
+  assert.match(String(malformed.body.message), /8-character code/);
+  const booked = await book({ slotId: '2026-11-30T11:00' }, 'pay-2');
+  const status = bookingStatusTool({ now: () => NOW });
+  const context = { conversationId: 'conv-10', channel: 'test', locale: 'en', callId: 'c10', idempotencyKey: 'conv-10:c10', store, signal: new AbortController().signal };
+  assert.equal((await status.run({ bookingId: String(booked.body.bookingId) }, context)).bookings[0]?.paid, false);
 });

@@ -1,13 +1,16 @@
 // A small booking service for trying HTTP tools without a business API of one's own: the gateway serves it under
 // /demo/booking/ and tools.example.json declares two tools against it (config file -> HTTP -> this -> store).
 // Slots come from the same appointment logic as the built-in tools, on the same keys of the Store, so both see one
-// calendar. A booking honours the Idempotency-Key header: the same key gets the same answer and books once.
+// calendar. A booking honours the Idempotency-Key header: the same key gets the same answer and books once. A
+// payment route marks a booking paid, as a payment provider's webhook would, so check_booking_status has something
+// to report.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ChannelHttp, HttpReply, HttpRequest, Logger } from '../core/channel.ts';
 import type { SchemaIssue, ToolContext } from '../core/tool.ts';
 import type { Store } from '../core/store.ts';
 import { appointmentTools, type AppointmentOptions } from '../agent/tools/appointments.ts';
+import { BOOKING_CODE, markPaid } from '../agent/tools/booking-records.ts';
 
 export const DEMO_BOOKING_PATH = '/demo/booking';
 
@@ -31,7 +34,7 @@ export function registerDemoBookingApi(http: ChannelHttp, options: DemoBookingOp
   const { checkAvailability, bookAppointment } = appointmentTools(options.appointments);
   const now = options.appointments?.now ?? Date.now;
   const never = new AbortController().signal;
-  const contextFor = (idempotencyKey: string): ToolContext => ({
+  const contextFor = (idempotencyKey: string, customer?: string): ToolContext => ({
     conversationId: 'demo-booking-api',
     channel: 'http',
     locale: 'en',
@@ -39,6 +42,8 @@ export function registerDemoBookingApi(http: ChannelHttp, options: DemoBookingOp
     idempotencyKey,
     store: options.store,
     signal: never,
+    // The phone given with a booking finds it again when that customer calls and asks about it.
+    ...(customer !== undefined ? { customer } : {}),
   });
 
   http.route('GET', `${DEMO_BOOKING_PATH}/slots`, async (request) => {
@@ -60,7 +65,7 @@ export function registerDemoBookingApi(http: ChannelHttp, options: DemoBookingOp
     if (issues.length > 0 || checked.issues) return badRequest(issues);
 
     // Namespaced so a client's key can never meet a conversation's key for the built-in tool.
-    const result = await bookAppointment.run(checked.value, contextFor(`demo-booking:${key ?? randomUUID()}`));
+    const result = await bookAppointment.run(checked.value, contextFor(`demo-booking:${key ?? randomUUID()}`, checkedContact.data?.phone));
     if ('error' in result) return problem(result.error === 'slot_taken' ? 409 : 400, result.error, result.message);
     if (result.slotId !== checked.value.slotId) {
       return problem(422, 'idempotency_key_reused', `This Idempotency-Key already booked ${result.slotId}; use a new key for another booking.`);
@@ -72,6 +77,16 @@ export function registerDemoBookingApi(http: ChannelHttp, options: DemoBookingOp
     }
     options.log?.info({ bookingId: result.bookingId, slotId: result.slotId }, 'demo booking made');
     return json(201, result);
+  });
+
+  // Paying twice is harmless: the first payment's time is kept and returned.
+  http.route('POST', `${DEMO_BOOKING_PATH}/appointments/:id/payment`, async (request) => {
+    const bookingId = /\/appointments\/([^/]*)\/payment\/?$/u.exec(request.path)?.[1] ?? '';
+    if (!BOOKING_CODE.test(bookingId)) return problem(400, 'bad_request', 'The booking id must be the 8-character code a booking returned, such as K7QM3XTA.');
+    const payment = await markPaid(options.store, bookingId, now());
+    if (payment === undefined) return problem(404, 'not_found', `No booking has the id ${bookingId}.`);
+    options.log?.info({ bookingId }, 'demo booking paid');
+    return json(200, { bookingId, paid: true, paidAt: payment.paidAt });
   });
 }
 

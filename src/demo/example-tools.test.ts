@@ -8,6 +8,7 @@ import { silentLogger } from '../log.ts';
 import { MemoryStore } from '../store/memory-store.ts';
 import { createHttpServer, type GatewayHttp } from '../http/server.ts';
 import type { AnyToolSpec } from '../core/tool.ts';
+import { teamTools } from '../agent/agent.ts';
 import { defaultAgent } from '../agent/default-agent.ts';
 import { runTool } from '../agent/tool-runner.ts';
 import { toolJsonSchema } from '../agent/tool-schema.ts';
@@ -26,7 +27,7 @@ before(async () => {
   server = createHttpServer({ log: silentLogger });
   registerDemoBookingApi(server.http, { store, appointments: { now: () => NOW } });
   const base = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
-  const builtIn = defaultAgent().tools.map((tool) => tool.name);
+  const builtIn = teamTools(defaultAgent()).map((tool) => tool.name);
   const loaded = await loadHttpTools(EXAMPLE, {}, { reservedNames: builtIn, baseUrl: () => base });
   tools = new Map(loaded.map((tool) => [tool.name, tool]));
 });

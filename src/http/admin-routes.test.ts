@@ -5,61 +5,18 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { storeFixtures } from '../../test/store-fixtures.ts';
+import { ADMIN_TOKEN as TOKEN, adminAuth as auth, adminPseudonyms as pseudonyms, call, startAdmin, type AdminServer as Admin } from '../../test/admin-server.ts';
 import type { Store } from '../core/store.ts';
-import { AuditLog } from '../compliance/audit.ts';
-import { ConsentStore } from '../compliance/consent.ts';
-import { Erasure } from '../compliance/erasure.ts';
-import { Pseudonyms } from '../compliance/pseudonyms.ts';
-import { ConversationRecords } from '../conversation/records.ts';
-import { silentLogger } from '../log.ts';
-import { registerAdminRoutes, maskAddress } from './admin-routes.ts';
-import { createHttpServer, type GatewayHttp } from './server.ts';
+import { maskAddress } from './admin-routes.ts';
 
 const fixtures = await storeFixtures();
-const servers: GatewayHttp[] = [];
+const admins: Admin[] = [];
 after(async () => {
-  await Promise.all(servers.map((server) => server.close()));
+  await Promise.all(admins.map((admin) => admin.close()));
   await fixtures.close();
 });
 
-const TOKEN = 'admin-token-for-tests-0123456789';
-const pseudonyms = new Pseudonyms('admin-test-secret-0123456789');
 const CALLER = '+919876543210';
-
-
-interface Admin {
-  readonly base: string;
-  readonly store: Store;
-  readonly records: ConversationRecords;
-  readonly consent: ConsentStore;
-  readonly audit: AuditLog;
-}
-
-async function startAdmin(store: Store, adminToken: string | undefined): Promise<Admin> {
-  const audit = new AuditLog(store, { pseudonyms });
-  const records = new ConversationRecords(store, { pseudonyms, audit, redact: (text) => text.replace(/\d{10,}/g, '[phone]') });
-  const consent = new ConsentStore(store, { audit });
-  const erasure = new Erasure({ store, records, consent, audit });
-  const server = createHttpServer({ log: silentLogger });
-  servers.push(server);
-  registerAdminRoutes(server.http, { adminToken, records, consent, audit, erasure, log: silentLogger });
-  const port = await server.listen(0, '127.0.0.1');
-  return { base: `http://127.0.0.1:${port}`, store, records, consent, audit };
-}
-
-const auth = { authorization: `Bearer ${TOKEN}` };
-
-async function call(base: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: unknown; text: string; headers: Headers }> {
-  const response = await fetch(`${base}${path}`, init);
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, body, text, headers: response.headers };
-}
 
 async function seed(admin: Admin, id: string, from: string, createdAt: number): Promise<void> {
   await admin.records.create({ id, channel: from.includes('@') ? 'whatsapp' : 'twilio', locale: 'hi', status: 'prepared', createdAt, from, to: '+911140000123' });
@@ -83,7 +40,9 @@ for (const fixture of fixtures.all) {
     const open = async (adminToken: string | undefined) => {
       const store = await fixture.open();
       stores.push(store);
-      return startAdmin(store, adminToken);
+      const admin = await startAdmin(store, adminToken);
+      admins.push(admin);
+      return admin;
     };
 
     it('answers 404 on every route when no ADMIN_TOKEN is configured, as for a path that does not exist', async () => {
@@ -92,6 +51,8 @@ for (const fixture of fixtures.all) {
       for (const [method, path] of [
         ['GET', '/admin/api/conversations'],
         ['GET', '/admin/api/conversations/abc'],
+        ['GET', '/admin/api/analytics'],
+        ['GET', '/admin/api/live'],
         ['DELETE', '/admin/api/subjects/%2B919876543210'],
       ] as const) {
         const reply = await call(base, path, { method, headers: auth });
@@ -139,6 +100,10 @@ for (const fixture of fixtures.all) {
         endReason: 'caller_hangup',
         model: 'openai',
         fallbackReason: 'provider timeout',
+        intent: null, // not analysed yet, and no router hand-off recorded
+        outcome: null,
+        sentimentLabel: null,
+        durationMs: 59_999, // from the record while there are no analytics
       });
       assert.ok(!/98765|140000/.test(all.text));
       const two = await call(admin.base, '/admin/api/conversations?limit=2', { headers: auth });
@@ -157,6 +122,7 @@ for (const fixture of fixtures.all) {
         transcript: Array<{ text: string }>;
         consent: { noticeVersion: string; language: string };
         audit: Array<{ type: string }>;
+        analytics: unknown;
       };
       assert.equal(body.conversation.id, id);
       assert.equal(body.conversation.from, '+*********210');
@@ -175,6 +141,7 @@ for (const fixture of fixtures.all) {
       const events = await admin.audit.forConversation(id);
       assert.equal(events.at(-1)?.type, 'export');
       assert.equal(events.at(-1)?.subject, pseudonyms.subject(CALLER));
+      assert.equal(body.analytics, null, 'not analysed yet');
       assert.equal((await call(admin.base, `/admin/api/conversations/${randomUUID()}`, { headers: auth })).status, 404);
     });
 

@@ -1,32 +1,42 @@
-// The admin API behind ADMIN_TOKEN: list conversations, look at one (record with masked addresses, the transcript as
-// stored, i.e. redacted, its consent record and audit events), and erase a customer. Looking at a conversation is an
-// 'export' and erasing is an 'erasure' in the audit trail. Without ADMIN_TOKEN every route answers 404, the same as
-// a path that does not exist, so a gateway without admin does not even show that it has one.
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ChannelHttp, HttpReply, HttpRequest, Logger } from '../core/channel.ts';
+// The admin API behind ADMIN_TOKEN: list conversations (with what their analytics concluded, and filters on it), look
+// at one (record with masked addresses, the transcript as stored, i.e. redacted, its consent record, audit events and
+// analytics), erase a customer, and the dashboard's figures (admin-analytics-routes.ts). Looking at a conversation is
+// an 'export' and erasing is an 'erasure' in the audit trail. Without ADMIN_TOKEN every route answers 404, the same
+// as a path that does not exist, so a gateway without admin does not even show that it has one.
+import type { ChannelHttp, Logger } from '../core/channel.ts';
 import type { AuditLog } from '../compliance/audit.ts';
 import type { ConsentStore } from '../compliance/consent.ts';
 import type { Erasure } from '../compliance/erasure.ts';
 import type { ConversationRecord, ConversationRecords } from '../conversation/records.ts';
+import type { AnalyticsFilter, ConversationAnalytics } from '../analytics/analytics-types.ts';
+import type { AnalyticsStore } from '../analytics/analytics-store.ts';
+import { channelLabel, intentLabel, languageLabel } from '../analytics/labels.ts';
+import { ADMIN_PREFIX, guardedBy, json } from './admin-http.ts';
+import { registerAdminAnalyticsRoutes, type AdminAnalyticsDeps } from './admin-analytics-routes.ts';
+import { DEFAULT_CHANNELS, QueryError, parseFilter } from './admin-query.ts';
 
-export interface AdminDeps {
+export { ADMIN_PREFIX, adminRefusal } from './admin-http.ts';
+
+export interface AdminDeps extends AdminAnalyticsDeps {
   /** ADMIN_TOKEN; unset disables the admin API. */
   readonly adminToken: string | undefined;
   readonly records: ConversationRecords;
+  readonly analytics: AnalyticsStore;
   readonly consent: ConsentStore;
   readonly audit: AuditLog;
   readonly erasure: Erasure;
   readonly log: Logger;
 }
 
-export const ADMIN_PREFIX = '/admin/api';
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 500;
 const MAX_ID_LENGTH = 256;
+/** With a filter, the most recent conversations looked through for `limit` that match. */
+const FILTER_SCAN = 5_000;
+const BATCH = 200;
 
 export function registerAdminRoutes(http: ChannelHttp, deps: AdminDeps): void {
-  const guarded = (handler: (request: HttpRequest) => Promise<HttpReply>) => async (request: HttpRequest) =>
-    adminRefusal(request, deps.adminToken) ?? (await handler(request));
+  const guarded = guardedBy(deps.adminToken);
 
   http.route(
     'GET',
@@ -34,8 +44,14 @@ export function registerAdminRoutes(http: ChannelHttp, deps: AdminDeps): void {
     guarded(async (request) => {
       const limit = parseLimit(request.query.limit);
       if (limit === undefined) return json(400, { error: `limit must be a whole number from 1 to ${MAX_LIMIT}` });
-      const conversations = (await deps.records.recent(limit)).map(summary);
-      return json(200, { conversations });
+      let filter: AnalyticsFilter;
+      try {
+        filter = parseFilter(request.query, deps.channels ?? DEFAULT_CHANNELS);
+      } catch (error) {
+        if (error instanceof QueryError) return json(400, { error: error.message });
+        throw error;
+      }
+      return json(200, { conversations: await listConversations(deps, limit, filter) });
     }),
   );
 
@@ -45,13 +61,15 @@ export function registerAdminRoutes(http: ChannelHttp, deps: AdminDeps): void {
     guarded(async (request) => {
       const id = lastSegment(request.path, `${ADMIN_PREFIX}/conversations/`);
       if (id === undefined) return json(400, { error: 'malformed conversation id' });
-      const [record, transcript, consent, audit] = await Promise.all([
+      const [record, transcript, consent, audit, analytics] = await Promise.all([
         deps.records.get(id),
         deps.records.transcript(id),
         deps.consent.getConsent(id),
         deps.audit.forConversation(id),
+        deps.analytics.get(id),
       ]);
-      if (!record && transcript.length === 0) return json(404, { error: 'no such conversation' });
+      // Analytics are kept longer than transcripts: a conversation may be known by its analytics alone.
+      if (!record && transcript.length === 0 && !analytics) return json(404, { error: 'no such conversation' });
       // Audited before anything leaves: an export that cannot be logged does not happen.
       // The customer's pseudonym goes with it, so "who looked at my data" can be answered from the trail (LGPD art. 18).
       await deps.audit.record({
@@ -61,7 +79,7 @@ export function registerAdminRoutes(http: ChannelHttp, deps: AdminDeps): void {
         ...(record?.from ? { subject: record.from } : {}),
         detail: { via: 'admin_api' },
       });
-      return json(200, { conversation: record ? masked(record) : null, transcript, consent, audit });
+      return json(200, { conversation: record ? masked(record) : null, transcript, consent, audit, analytics });
     }),
   );
 
@@ -76,21 +94,43 @@ export function registerAdminRoutes(http: ChannelHttp, deps: AdminDeps): void {
       return json(200, receipt);
     }),
   );
+
+  registerAdminAnalyticsRoutes(http, deps);
 }
 
-/** The reply that refuses an admin request (404 without ADMIN_TOKEN, 401, 403), or undefined to let it through. */
-export function adminRefusal(request: HttpRequest, adminToken: string | undefined): HttpReply | undefined {
-  if (!adminToken) return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not Found' };
-  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(request.headers.authorization ?? '');
-  if (!match) return { ...json(401, { error: 'an Authorization: Bearer <ADMIN_TOKEN> header is required' }), headers: { ...JSON_HEADERS, 'www-authenticate': 'Bearer realm="admin"' } };
-  if (!sameSecret(match[1]!, adminToken)) return json(403, { error: 'wrong admin token' });
-  return undefined;
+type Summary = ReturnType<typeof summary>;
+
+/**
+ * The newest conversations with what their analytics concluded. With a filter, up to FILTER_SCAN of the newest are
+ * looked through, newest first, until `limit` match.
+ */
+async function listConversations(deps: AdminDeps, limit: number, filter: AnalyticsFilter): Promise<Summary[]> {
+  const filtered = Object.keys(filter).length > 0;
+  const ids = await deps.records.recentIds(filtered ? FILTER_SCAN : limit);
+  const out: Summary[] = [];
+  for (let i = 0; i < ids.length && out.length < limit; i += BATCH) {
+    const batch = ids.slice(i, i + BATCH);
+    const [records, analytics] = await Promise.all([Promise.all(batch.map((id) => deps.records.get(id))), deps.analytics.getMany(batch)]);
+    for (const [j, record] of records.entries()) {
+      // An expired record is skipped, as the list did before analytics (its analytics stay in the aggregates).
+      if (!record) continue;
+      const item = summary(record, analytics[j] ?? null);
+      // The language the analytics counted it under (its last locale), else the record's.
+      if (listed(item, analytics[j]?.language ?? record.locale, filter)) out.push(item);
+      if (out.length === limit) break;
+    }
+  }
+  return out;
 }
 
-/** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
+/** Filters compare label values, as the analytics endpoint does; a conversation not yet analysed has no outcome. */
+function listed(item: Summary, language: string, filter: AnalyticsFilter): boolean {
+  return (
+    (filter.intent === undefined || (item.intent !== null && intentLabel(item.intent) === filter.intent)) &&
+    (filter.outcome === undefined || item.outcome === filter.outcome) &&
+    (filter.channel === undefined || channelLabel(item.channel) === filter.channel) &&
+    (filter.language === undefined || languageLabel(language) === filter.language)
+  );
 }
 
 function parseLimit(raw: string | undefined): number | undefined {
@@ -113,7 +153,8 @@ function lastSegment(path: string, prefix: string): string | undefined {
 }
 
 /** What the list shows: no addresses at all. */
-function summary(record: ConversationRecord) {
+function summary(record: ConversationRecord, analytics: ConversationAnalytics | null) {
+  const ran = record.startedAt !== undefined && record.endedAt !== undefined ? record.endedAt - record.startedAt : null;
   return {
     id: record.id,
     channel: record.channel,
@@ -125,6 +166,10 @@ function summary(record: ConversationRecord) {
     endReason: record.endReason ?? null,
     model: record.model ?? null,
     fallbackReason: record.fallbackReason ?? null,
+    intent: analytics?.intent ?? record.intent ?? null,
+    outcome: analytics?.outcome ?? null,
+    sentimentLabel: analytics?.sentimentLabel ?? null,
+    durationMs: analytics?.durationMs ?? ran,
   };
 }
 
@@ -144,10 +189,4 @@ export function maskAddress(address: string): string {
   const rest = local.slice(plus.length);
   if (rest.length <= 3) return `${plus}${'*'.repeat(rest.length)}`;
   return `${plus}${'*'.repeat(rest.length - 3)}${rest.slice(-3)}`;
-}
-
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-
-function json(status: number, body: unknown): HttpReply {
-  return { status, headers: JSON_HEADERS, body: JSON.stringify(body) };
 }

@@ -1,9 +1,10 @@
 // The in-process Store: the embedded default for a single instance and the store most tests use. It keeps the same
 // semantics as RedisStore (checked by test/contract/store.contract.ts) so code written against it behaves the same in
 // production; nothing here survives a restart or is shared between instances.
-import { FenceError, type Lease, type SetOptions, type Store, type StreamEvent } from '../core/store.ts';
+import { FenceError, type ClaimOptions, type Lease, type QueuedJob, type SetOptions, type Store, type StreamEvent } from '../core/store.ts';
 import { GatewayError } from '../errors.ts';
-import { checkCount, checkFields, checkIndex, checkMaxLength, checkTime, checkTtl, parseEventId, wrongType } from './store-arguments.ts';
+import { compareIds, ConsumerGroup, JobWaiters } from './memory-queue.ts';
+import { checkCount, checkFields, checkIndex, checkMaxLength, checkName, checkTime, checkTtl, checkWait, parseEventId, wrongType } from './store-arguments.ts';
 
 type Entry =
   | { readonly type: 'string'; readonly value: string; expiresAt: number }
@@ -17,6 +18,8 @@ interface StreamEntry {
   lastMs: number;
   lastSeq: number;
   expiresAt: number;
+  // Consumer groups reading the stream as a job queue; they go with the stream when it is deleted or expires.
+  groups?: Map<string, ConsumerGroup>;
 }
 
 interface HeldLease {
@@ -40,6 +43,8 @@ export class MemoryStore implements Store {
   // token, or a stale holder's writes could pass a fencing check.
   readonly #fences = new Map<string, number>();
   readonly #sweeper: NodeJS.Timeout;
+  // Claims waiting (blockMs) for a job to be enqueued.
+  readonly #waiters = new JobWaiters();
   #closed = false;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -128,15 +133,14 @@ export class MemoryStore implements Store {
   }
 
   async appendEvent(stream: string, fields: Readonly<Record<string, string>>, options: { readonly maxLength?: number } = {}): Promise<string> {
+    return this.#append('appendEvent', stream, fields, options);
+  }
+
+  #append(operation: string, stream: string, fields: Readonly<Record<string, string>>, options: { readonly maxLength?: number }): string {
     this.#open();
     const copy = Object.fromEntries(checkFields(fields));
     const maxLength = options.maxLength === undefined ? undefined : checkMaxLength(options.maxLength);
-    let entry = this.#live(stream);
-    if (entry && entry.type !== 'stream') throw wrongType('appendEvent', 'a stream');
-    if (!entry) {
-      entry = { type: 'stream', events: [], lastMs: 0, lastSeq: -1, expiresAt: NO_EXPIRY };
-      this.#entries.set(stream, entry);
-    }
+    const entry = this.#stream(operation, stream);
     // The same rule as Redis: the current time, or the last id's time with the next sequence when the clock has not
     // moved on (or went back).
     const now = Date.now();
@@ -151,6 +155,68 @@ export class MemoryStore implements Store {
     // Exact trimming is within what the contract promises for XADD MAXLEN ~ (at least maxLength kept).
     if (maxLength !== undefined && entry.events.length > maxLength) entry.events.splice(0, entry.events.length - maxLength);
     return id;
+  }
+
+  /** The stream at `key`, created empty when missing (as XADD and XGROUP CREATE ... MKSTREAM do). */
+  #stream(operation: string, key: string): StreamEntry {
+    const entry = this.#live(key);
+    if (entry && entry.type !== 'stream') throw wrongType(operation, 'a stream');
+    if (entry) return entry;
+    const created: StreamEntry = { type: 'stream', events: [], lastMs: 0, lastSeq: -1, expiresAt: NO_EXPIRY };
+    this.#entries.set(key, created);
+    return created;
+  }
+
+  async enqueueJob(queue: string, fields: Readonly<Record<string, string>>, options: { readonly maxLength?: number } = {}): Promise<string> {
+    checkName('queue', queue);
+    const id = this.#append('enqueueJob', queue, fields, options);
+    this.#waiters.wake(queue);
+    return id;
+  }
+
+  async claimJobs(queue: string, group: string, consumer: string, options: ClaimOptions): Promise<QueuedJob[]> {
+    this.#open();
+    checkName('queue', queue);
+    checkName('group', group);
+    checkName('consumer', consumer);
+    const count = checkCount(options.count);
+    const blockMs = checkWait('blockMs', options.blockMs);
+    const reclaimAfterMs = checkWait('reclaimAfterMs', options.reclaimAfterMs);
+    const deadline = Date.now() + blockMs;
+    for (;;) {
+      const entry = this.#stream('claimJobs', queue);
+      entry.groups ??= new Map();
+      let consumerGroup = entry.groups.get(group);
+      if (!consumerGroup) {
+        consumerGroup = new ConsumerGroup();
+        entry.groups.set(group, consumerGroup);
+      }
+      const now = Date.now();
+      // Taken-over jobs first, and only them when there are any, as RedisStore does.
+      const reclaimed = consumerGroup.reclaim(entry.events, consumer, reclaimAfterMs, count, now);
+      if (reclaimed.length > 0) return reclaimed;
+      const fresh = consumerGroup.readNew(entry.events, consumer, count, now);
+      if (fresh.length > 0) return fresh;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return [];
+      await this.#waiters.wait(queue, remaining);
+      // close() releases waiting claims with nothing, as a closed Redis connection ends a blocked read.
+      if (this.#closed) return [];
+    }
+  }
+
+  async ackJob(queue: string, group: string, id: string, options: { readonly remove?: boolean } = {}): Promise<void> {
+    checkName('queue', queue);
+    checkName('group', group);
+    parseEventId(id);
+    const entry = this.#live(queue);
+    if (!entry) return;
+    if (entry.type !== 'stream') throw wrongType('ackJob', 'a stream');
+    entry.groups?.get(group)?.ack(id);
+    if (options.remove) {
+      const index = entry.events.findIndex((event) => event.id === id);
+      if (index >= 0) entry.events.splice(index, 1);
+    }
   }
 
   async readEvents(stream: string, options: { readonly after?: string; readonly count?: number } = {}): Promise<StreamEvent[]> {
@@ -237,6 +303,7 @@ export class MemoryStore implements Store {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#sweeper);
+    this.#waiters.releaseAll();
     this.#entries.clear();
     this.#leases.clear();
   }
@@ -276,8 +343,4 @@ export class MemoryStore implements Store {
     for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key);
     for (const [name, held] of this.#leases) if (held.expiresAt <= now) this.#leases.delete(name);
   }
-}
-
-function compareIds(a: readonly [number, number], b: readonly [number, number]): number {
-  return a[0] - b[0] || a[1] - b[1];
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { storeContract } from '../../test/contract/store.contract.ts';
 import { freePort, startRedis } from '../../test/redis-server.ts';
@@ -111,6 +112,58 @@ describe('RedisStore with several gateway instances', () => {
       await admin.client('KILL', 'ID', id);
       assert.equal(await store.set('after', '2'), true);
       assert.equal(await store.get('before'), '1');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('RedisStore job queues', () => {
+  it('keeps a queue as a stream under kv:<queue>, read by its consumer group', async () => {
+    const keyPrefix = newPrefix();
+    const store = new RedisStore({ url: server.url, keyPrefix });
+    try {
+      const id = await store.enqueueJob('analytics', { conversationId: 'c1' });
+      await store.claimJobs('analytics', 'workers', 'a', { count: 1, blockMs: 0, reclaimAfterMs: 60_000 });
+      assert.equal(await admin.type(`${keyPrefix}kv:analytics`), 'stream');
+      const pending = (await admin.xpending(`${keyPrefix}kv:analytics`, 'workers', '-', '+', 10)) as Array<[string, string, number, number]>;
+      assert.deepEqual(
+        pending.map(([pendingId, consumer, , deliveries]) => [pendingId, consumer, deliveries]),
+        [[id, 'a', 1]],
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('lets another instance take over an idle job that sits behind many still being worked on', async () => {
+    const keyPrefix = newPrefix();
+    const a = new RedisStore({ url: server.url, keyPrefix });
+    const b = new RedisStore({ url: server.url, keyPrefix });
+    const c = new RedisStore({ url: server.url, keyPrefix });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 60; i++) ids.push(await a.enqueueJob('analytics', { n: String(i) }));
+      await a.claimJobs('analytics', 'workers', 'a', { count: 60, blockMs: 0, reclaimAfterMs: 60_000 });
+      await sleep(1_000);
+      // b takes over all but the last, which stays idle behind 59 jobs that b has only just taken.
+      assert.equal((await b.claimJobs('analytics', 'workers', 'b', { count: 59, blockMs: 0, reclaimAfterMs: 800 })).length, 59);
+      // c is a new instance, so its scan of the pending jobs starts from the first; it asks for one job.
+      const [job] = await c.claimJobs('analytics', 'workers', 'c', { count: 1, blockMs: 0, reclaimAfterMs: 800 });
+      assert.deepEqual(job, { id: ids[59], fields: { n: '59' }, deliveries: 2 });
+    } finally {
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+
+  it('waits for a job longer than the command timeout without failing', async () => {
+    const store = new RedisStore({ url: server.url, keyPrefix: newPrefix() });
+    try {
+      const waiting = store.claimJobs('analytics', 'workers', 'a', { count: 1, blockMs: 10_000, reclaimAfterMs: 60_000 });
+      // Past the 2 s after which an ordinary command is given up.
+      await sleep(2_300);
+      const id = await store.enqueueJob('analytics', { conversationId: 'late' });
+      assert.deepEqual(await waiting, [{ id, fields: { conversationId: 'late' }, deliveries: 1 }]);
     } finally {
       await store.close();
     }

@@ -6,14 +6,16 @@
 //                                the caller's TTL if any
 //   <prefix>lease:{<name>}       "<token>:<owner>" while the lease is held; PX = the lease TTL
 //   <prefix>fence:{<name>}       INCR counter of fencing tokens; never expires, so tokens only grow
+// A job queue is a stream under kv:<queue> like any other (readEvents shows it), read through consumer groups.
 // The braces are a Redis Cluster hash tag: a lease and its counter land in the same slot, as a script needs.
-import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../core/channel.ts';
-import { FenceError, type Lease, type SetOptions, type Store, type StreamEvent } from '../core/store.ts';
+import { FenceError, type ClaimOptions, type Lease, type QueuedJob, type SetOptions, type Store, type StreamEvent } from '../core/store.ts';
 import { describeError, GatewayError } from '../errors.ts';
 import { silentLogger } from '../log.ts';
-import { checkCount, checkFields, checkIndex, checkMaxLength, checkTime, checkTtl, parseEventId, wrongType } from './store-arguments.ts';
+import { COMMAND_TIMEOUT_MS, endConnection, runScript, script, toFields, type Script } from './redis-commands.ts';
+import { RedisJobQueue } from './redis-queue.ts';
+import { checkCount, checkFields, checkIndex, checkMaxLength, checkName, checkTime, checkTtl, checkWait, parseEventId, wrongType } from './store-arguments.ts';
 
 export interface RedisStoreOptions {
   /** redis:// or rediss:// URL, credentials included. */
@@ -24,20 +26,9 @@ export interface RedisStoreOptions {
   readonly logger?: Logger;
 }
 
-// A command (sent or queued while reconnecting) fails after this long instead of hanging a caller.
-const COMMAND_TIMEOUT_MS = 2_000;
 // Readiness probes usually give up after 1 s; ping answers first so the probe can report why.
 const PING_TIMEOUT_MS = 800;
 const CONNECT_TIMEOUT_MS = 2_000;
-
-interface Script {
-  readonly source: string;
-  readonly sha: string;
-}
-
-function script(source: string): Script {
-  return { source, sha: createHash('sha1').update(source).digest('hex') };
-}
 
 // KEYS: list. ARGV: value, maxLength (0 = none), ttlMs (0 = keep). Returns the length after trimming.
 // A script rather than MULTI: MULTI does not stop at a failed RPUSH (WRONGTYPE on a string key), so its PEXPIRE would
@@ -108,6 +99,7 @@ export class RedisStore implements Store {
   readonly location: string;
   readonly #redis: Redis;
   readonly #prefix: string;
+  readonly #queue: RedisJobQueue;
   #closed = false;
   #lastConnectionError: string | undefined;
 
@@ -133,6 +125,7 @@ export class RedisStore implements Store {
       // Keep reconnecting for as long as the process lives, backing off to one attempt every 2 s.
       retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
     });
+    this.#queue = new RedisJobQueue(this.#redis, options.connectionName);
     this.#watchConnection(options.logger ?? silentLogger);
   }
 
@@ -191,17 +184,21 @@ export class RedisStore implements Store {
   }
 
   async appendEvent(stream: string, fields: Readonly<Record<string, string>>, options: { readonly maxLength?: number } = {}): Promise<string> {
+    return this.#xadd('appendEvent', stream, fields, options.maxLength);
+  }
+
+  async #xadd(operation: string, stream: string, fields: Readonly<Record<string, string>>, maxLengthOption: number | undefined): Promise<string> {
     // name value name value, as XADD wants them.
     const flat = checkFields(fields).flat();
-    const maxLength = options.maxLength === undefined ? undefined : checkMaxLength(options.maxLength);
+    const maxLength = maxLengthOption === undefined ? undefined : checkMaxLength(maxLengthOption);
     const k = this.#key(stream);
     // Approximate trimming (~) only drops whole radix-tree nodes, which keeps XADD O(1); exact MAXLEN would not.
     const id = await this.#run(
-      'appendEvent',
+      operation,
       () => (maxLength === undefined ? this.#redis.xadd(k, '*', ...flat) : this.#redis.xadd(k, 'MAXLEN', '~', maxLength, '*', ...flat)),
       'a stream',
     );
-    if (typeof id !== 'string') throw new GatewayError('store_error', 'RedisStore.appendEvent: XADD returned no id');
+    if (typeof id !== 'string') throw new GatewayError('store_error', `RedisStore.${operation}: XADD returned no id`);
     return id;
   }
 
@@ -216,17 +213,49 @@ export class RedisStore implements Store {
       () => (count === undefined ? this.#redis.xrange(k, start, '+') : this.#redis.xrange(k, start, '+', 'COUNT', count)),
       'a stream',
     );
-    return reply.map(([id, flat]) => {
-      const fields: Record<string, string> = {};
-      for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
-      return { id, fields };
-    });
+    return reply.map(([id, flat]) => ({ id, fields: toFields(flat) }));
   }
 
   async trimEventsBefore(stream: string, timeMs: number): Promise<number> {
     const minMs = checkTime(timeMs);
     // Exact MINID (no ~): retention promises that nothing older stays, and this runs rarely.
     return this.#run('trimEventsBefore', () => this.#redis.xtrim(this.#key(stream), 'MINID', minMs), 'a stream');
+  }
+
+  async enqueueJob(queue: string, fields: Readonly<Record<string, string>>, options: { readonly maxLength?: number } = {}): Promise<string> {
+    checkName('queue', queue);
+    return this.#xadd('enqueueJob', queue, fields, options.maxLength);
+  }
+
+  async claimJobs(queue: string, group: string, consumer: string, options: ClaimOptions): Promise<QueuedJob[]> {
+    this.#open();
+    checkName('queue', queue);
+    checkName('group', group);
+    checkName('consumer', consumer);
+    const count = checkCount(options.count);
+    const blockMs = checkWait('blockMs', options.blockMs);
+    const reclaimAfterMs = checkWait('reclaimAfterMs', options.reclaimAfterMs);
+    try {
+      return await this.#queue.claim(this.#key(queue), group, consumer, { count, blockMs, reclaimAfterMs });
+    } catch (error) {
+      // close() ends a blocked read by closing its connection; the waiting caller gets nothing, as on MemoryStore.
+      if (this.#closed) return [];
+      throw this.#wrap('claimJobs', error, 'a stream');
+    }
+  }
+
+  async ackJob(queue: string, group: string, id: string, options: { readonly remove?: boolean } = {}): Promise<void> {
+    checkName('queue', queue);
+    checkName('group', group);
+    parseEventId(id);
+    const key = this.#key(queue);
+    await this.#run('ackJob', async () => {
+      // In one transaction: a job acknowledged and not removed would only linger until the queue is trimmed.
+      if (!options.remove) return void (await this.#redis.xack(key, group, id));
+      const replies = (await this.#redis.multi().xack(key, group, id).xdel(key, id).exec()) ?? [];
+      const failed = replies.find(([error]) => error);
+      if (failed) throw failed[0];
+    }, 'a stream');
   }
 
   async acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | null> {
@@ -272,23 +301,7 @@ export class RedisStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const redis = this.#redis;
-    if (redis.status === 'end') return;
-    if (redis.status === 'reconnecting') {
-      // No socket, only a reconnect timer: disconnect() clears it and no 'end' follows.
-      redis.disconnect();
-      return;
-    }
-    // Not events.once(): it would also reject on the 'error' a failing ready check emits while we close.
-    const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
-    if (redis.status === 'ready') {
-      // QUIT lets replies already on their way arrive before the socket closes.
-      await redis.quit().catch(() => redis.disconnect());
-    } else {
-      // Still connecting to a Redis that does not answer; disconnectTimeout bounds the wait for the socket.
-      redis.disconnect();
-    }
-    await ended;
+    await Promise.all([this.#queue.close(), endConnection(this.#redis, true)]);
   }
 
   #key(key: string): string {
@@ -316,20 +329,8 @@ export class RedisStore implements Store {
     }
   }
 
-  // EVALSHA keeps each call small; after a Redis restart or SCRIPT FLUSH the script is sent again with EVAL.
   async #eval(operation: string, lua: Script, keys: string[], args: Array<string | number>, expected?: string): Promise<unknown> {
-    return this.#run(
-      operation,
-      async () => {
-        try {
-          return await this.#redis.evalsha(lua.sha, keys.length, ...keys, ...args);
-        } catch (error) {
-          if (!describeError(error).startsWith('NOSCRIPT')) throw error;
-          return this.#redis.eval(lua.source, keys.length, ...keys, ...args);
-        }
-      },
-      expected,
-    );
+    return this.#run(operation, () => runScript(this.#redis, lua, keys, args), expected);
   }
 
   #wrap(operation: string, error: unknown, expected?: string): Error {

@@ -47,3 +47,15 @@ export function wrongType(operation: string, expected: string): TypeError {
   // The key is left out on purpose: keys can carry phone numbers, and this message may be logged.
   return new TypeError(`store.${operation}: the key holds another kind of value, expected ${expected}`);
 }
+
+/** A queue, group or consumer name: Redis accepts an empty one in some places and not others, so neither store does. */
+export function checkName(kind: 'queue' | 'group' | 'consumer', name: string): string {
+  if (typeof name !== 'string' || name.length === 0) throw new RangeError(`the ${kind} name must be a non-empty string, got ${JSON.stringify(name)}`);
+  return name;
+}
+
+/** A wait or an idle time; 0 is allowed (return at once, take over at once). Whole milliseconds, as Redis wants. */
+export function checkWait(name: 'blockMs' | 'reclaimAfterMs', ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`${name} must be zero or a positive number of milliseconds, got ${ms}`);
+  return Math.ceil(ms);
+}

@@ -7,6 +7,7 @@ import type { ModelEvent, ModelSession, ModelSessionOptions, RealtimeModel } fro
 import type { Store } from '../../src/core/store.ts';
 import { FRAME_SAMPLES } from '../../src/core/audio.ts';
 import { rmsDbfs, sine } from '../../src/audio/pcm.ts';
+import { teamTools } from '../../src/agent/agent.ts';
 import { defaultAgent } from '../../src/agent/default-agent.ts';
 import { silentLogger } from '../../src/log.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
@@ -66,7 +67,7 @@ export function modelContract(name: string, open: () => Promise<ModelUnderTest>)
         channel: 'test',
         locale: 'en',
         instructions: agent.instructions('en'),
-        tools: agent.tools,
+        tools: teamTools(agent),
         history: [],
         audioOutput: true,
         log: silentLogger,
@@ -113,7 +114,7 @@ export function modelContract(name: string, open: () => Promise<ModelUnderTest>)
       subject.askForTool(session);
       await log.until('tool_call', () => log.of('tool_call').length > 0, 8000);
       const call = log.of('tool_call')[0]!;
-      assert.ok(agent.tools.some((tool) => tool.name === call.name), `unknown tool ${call.name}`);
+      assert.ok(teamTools(agent).some((tool) => tool.name === call.name), `unknown tool ${call.name}`);
       assert.equal(typeof JSON.parse(call.arguments), 'object');
       const answeredBefore = log.of('response_done').length;
       const transcriptsBefore = log.of('transcript').length;

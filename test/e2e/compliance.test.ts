@@ -52,6 +52,9 @@ describe('compliance end to end (Redis store)', () => {
     await fixtures?.close();
   });
 
+  /** Every analytics job queued so far has been done and has left the queue. */
+  const analyticsQueueDrained = () => eventually('the analytics queue to drain', async () => (await store.readEvents('analytics')).length === 0, 5000);
+
   test('disclosure, recording notice, consent and its withdrawal by key, on a phone call', async () => {
     const call = await placeCall({ baseUrl: gateway.url, from: CUSTOMER, query: { locale: 'hi' } });
     const id = call.customParameters.conversationId!;
@@ -91,6 +94,9 @@ describe('compliance end to end (Redis store)', () => {
     assert.ok(stored.includes(`XXXX XXXX ${AADHAAR.slice(8)}`), `last four kept: ${stored}`);
     chat.hangUp();
     await eventually('the chat to end', async () => (await gateway.conversations.records.get(id))?.status === 'ended', 3000);
+    // Analysed once it ended: the analysis is the customer's data too, and erasure must remove it.
+    await eventually('the chat analysed', async () => ((await (await admin('GET', `/admin/api/conversations/${id}`)).json()) as { analytics: unknown }).analytics !== null, 5000);
+    await analyticsQueueDrained();
 
     const before = await redis.contents(store);
     assert.ok(before.some((entry) => entry.text.includes(CUSTOMER)), 'the number is stored before erasure (for follow-ups)');
@@ -120,6 +126,8 @@ describe('compliance end to end (Redis store)', () => {
     assert.equal(gateway.conversations.liveCount(), 0, 'the live chat was ended');
     chat.pushText('Are you still there? My number is 9812345678'); // arrives after the erasure
     await new Promise((resolve) => setTimeout(resolve, 200));
+    // The analytics job the end queued finds nothing to analyse, and leaves the queue.
+    await analyticsQueueDrained();
     const traces = (await redis.contents(store)).filter((entry) => entry.key.includes(id) || entry.text.includes(id) || entry.text.includes('9812345678'));
     assert.deepEqual(traces, [], 'nothing of the customer is left, not even what they wrote after the erasure');
   });

@@ -29,7 +29,11 @@ before(async () => {
     chunks: 5,
     chunkMs: 100,
     chunkIntervalMs: 5,
-    toolTrigger: { word: 'key 4', name: 'send_whatsapp_message', arguments: JSON.stringify({ text: CONFIRMATION }) },
+    // The router hands the caller to the booking agent, which sends the confirmation it was asked for.
+    toolTriggers: [
+      { word: 'key 4', name: 'send_whatsapp_message', arguments: JSON.stringify({ text: CONFIRMATION }) },
+      { word: 'key 4', name: 'hand_off', arguments: JSON.stringify({ to: 'booking', context: { intent: 'booking', summary: 'Wants the booking confirmation on WhatsApp.' } }) },
+    ],
   });
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DRAIN_TIMEOUT_MS: '0', OPENAI_API_KEY: fake.apiKey, OPENAI_REALTIME_URL: fake.url, MODEL_PROVIDER: 'local' });
   const whatsapp = createWhatsAppChannel({
@@ -87,7 +91,7 @@ test('a caller on the phone gets the booking confirmation on WhatsApp through th
     call.pressDigit('4');
     const sent = await pollFor('the confirmation on WhatsApp', () => phoneSockets.latest.sent.find((entry) => entry.jid === '919812345678@s.whatsapp.net'), { timeoutMs: 10_000 });
     assert.equal((sent.content as { text: string }).text, CONFIRMATION);
-    const output = await pollFor('the tool result at the model', () => fake.lastSession().items.find((item) => item.type === 'function_call_output')?.output);
+    const output = await pollFor('the tool result at the model', () => fake.toolOutput('send_whatsapp_message'));
     assert.deepEqual(JSON.parse(output), { ok: true, sentTo: '…5678' });
     await call.hangUp();
   } finally {

@@ -18,6 +18,7 @@ function futureSlot(): string {
   return `${day.toISOString().slice(0, 10)}T11:00`;
 }
 const SLOT = futureSlot();
+const HAND_OFF = { intent: 'booking', summary: 'The caller wants the first free check-up slot.', customerName: 'Asha', details: { service: 'check-up' } };
 
 let fake: FakeOpenAIRealtime;
 let gateway: Gateway;
@@ -28,7 +29,11 @@ before(async () => {
     chunks: 20,
     chunkMs: 100,
     chunkIntervalMs: 5,
-    toolTrigger: { word: 'key 2', name: 'book_appointment', arguments: JSON.stringify({ slotId: SLOT, name: 'Asha' }) },
+    // The router hands a booking request to the booking agent, which books at once (its tools come first).
+    toolTriggers: [
+      { word: 'key 2', name: 'book_appointment', arguments: JSON.stringify({ slotId: SLOT, name: 'Asha' }) },
+      { word: 'key 2', name: 'hand_off', arguments: JSON.stringify({ to: 'booking', context: HAND_OFF }) },
+    ],
     duplicateToolCallEvents: true,
   });
   store = new MemoryStore();
@@ -51,11 +56,20 @@ test('a duplicate function-call event and a socket killed mid-answer still book 
   await until(() => fake.sessions.length === 2, 'a new model session after the kill', 5000);
   const second = fake.lastSession();
   await until(() => second.items.some((item) => item.role === 'assistant'), 'the history restored on the new session', 3000);
+  // The router handed the call to the booking agent before the drop: the new session serves the booking agent.
+  assert.ok(fake.declaredTools(first).includes('book_appointment'), 'the first session was switched to the booking agent in place');
+  assert.equal(fake.sessions.length, 2, 'the hand-off itself opened no session');
+  assert.ok(fake.declaredTools(second).includes('book_appointment') && !fake.declaredTools(second).includes('lookup_faq'), `the new session serves the booking agent: ${fake.declaredTools(second).join(', ')}`);
+  assert.match(String(second.config.instructions), /The caller wants the first free check-up slot/, 'with the context it was handed');
   // The caller, unsure whether it went through, asks again: the model books the same slot under a new call id.
   call.pressDigit('2');
-  await until(() => second.items.some((item) => item.type === 'function_call_output'), 'the repeated booking answered on the new session', 5000);
+  await until(() => second.items.some((item) => item.type === 'function_call_output' && second.items.some((call) => call.callId === item.callId && call.name === 'book_appointment')), 'the repeated booking answered on the new session', 5000);
 
-  const outputs = [...first.items, ...second.items].filter((item) => item.type === 'function_call_output').map((item) => JSON.parse(item.output!) as { bookingId?: string; slotId?: string });
+  const items = [...first.items, ...second.items];
+  const bookingCalls = new Set(items.filter((item) => item.type === 'function_call' && item.name === 'book_appointment').map((item) => item.callId));
+  const outputs = items
+    .filter((item) => item.type === 'function_call_output' && bookingCalls.has(item.callId))
+    .map((item) => JSON.parse(item.output!) as { bookingId?: string; slotId?: string });
   // The duplicated event is absorbed by call id; the repeat under a new call id is answered from the stored result.
   assert.equal(outputs.length, 2, `one answer for the first call (its event came twice) and one for the repeat: ${outputs.length}`);
   const bookingIds = new Set(outputs.map((output) => output.bookingId));
@@ -69,5 +83,11 @@ test('a duplicate function-call event and a socket killed mid-answer still book 
   const calls = transcript.filter((entry) => entry.kind === 'tool_call' && entry.name === 'book_appointment').length;
   assert.equal(calls, 2, 'two calls of book_appointment reached the gateway, one of them a repeat');
   await call.hangUp();
+  // The hand-off is recorded: the intent tag on the record, the context intact in the transcript.
+  const record = await gateway.conversations.records.get(id);
+  assert.equal(record?.intent, 'booking');
+  assert.equal(record?.agent, 'booking');
+  const handOff = transcript.find((entry) => entry.text.startsWith('hand-off router -> booking: '));
+  assert.deepEqual(JSON.parse(handOff!.text.slice('hand-off router -> booking: '.length)), HAND_OFF);
   assert.deepEqual(fake.violations, []);
 });

@@ -16,7 +16,11 @@ import { t } from '../../src/i18n/i18n.ts';
 import { connectStream, placeCall, postVoiceWebhook, sid, type FakeTwilioCall } from '../fakes/twilio-client.ts';
 import { startFakeOpenAIRealtime, until, type FakeOpenAIRealtime } from '../fakes/openai-realtime-server.ts';
 
-const TOOL_TRIGGER = { word: 'key 2', name: 'check_availability', arguments: '{}' };
+// The router hands the caller to the booking agent, which checks availability at once.
+const TOOL_TRIGGERS = [
+  { word: 'key 2', name: 'check_availability', arguments: '{}' },
+  { word: 'key 2', name: 'hand_off', arguments: JSON.stringify({ to: 'booking', context: { intent: 'booking', summary: 'Wants to see free times.' } }) },
+];
 
 async function gatewayFor(fake: FakeOpenAIRealtime, overrides: Parameters<typeof startGateway>[1] = {}): Promise<Gateway> {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', OPENAI_API_KEY: fake.apiKey, OPENAI_REALTIME_URL: fake.url });
@@ -47,7 +51,7 @@ describe('a phone call through OpenAI Realtime', () => {
   const calls: FakeTwilioCall[] = [];
 
   before(async () => {
-    fake = await startFakeOpenAIRealtime({ chunks: 20, chunkMs: 100, chunkIntervalMs: 5, toolTrigger: TOOL_TRIGGER });
+    fake = await startFakeOpenAIRealtime({ chunks: 20, chunkMs: 100, chunkIntervalMs: 5, toolTriggers: TOOL_TRIGGERS });
     gateway = await gatewayFor(fake);
   });
   after(async () => {
@@ -67,8 +71,8 @@ describe('a phone call through OpenAI Realtime', () => {
 
     // Tool call: key 2 reaches the model, which asks for check_availability; the gateway runs it and answers.
     call.pressDigit('2');
-    await until(() => first.items.some((item) => item.type === 'function_call_output'), 'the tool result at the provider', 5000);
-    const output = first.items.find((item) => item.type === 'function_call_output')!.output!;
+    await until(() => fake.toolOutput('check_availability', first) !== undefined, 'the tool result at the provider', 5000);
+    const output = fake.toolOutput('check_availability', first)!;
     assert.ok(Array.isArray(JSON.parse(output).slots), output);
     await eventually('the tool in the transcript', async () => (await transcriptTexts(gateway, id)).some((text) => text.startsWith('tool_result:')));
 
@@ -163,7 +167,7 @@ describe('a phone call through OpenAI Realtime', () => {
 
 describe('a slow tool on a call through OpenAI Realtime', () => {
   test('caller audio keeps reaching the model while the tool runs', async () => {
-    const fake = await startFakeOpenAIRealtime({ chunks: 4, chunkMs: 100, chunkIntervalMs: 5, toolTrigger: TOOL_TRIGGER, speechThresholdDbfs: -20 });
+    const fake = await startFakeOpenAIRealtime({ chunks: 4, chunkMs: 100, chunkIntervalMs: 5, toolTriggers: TOOL_TRIGGERS, speechThresholdDbfs: -20 });
     const span: { started?: number; ended?: number; appendedAtStart?: number; appendedAtEnd?: number } = {};
     const base = defaultAgent();
     const slowAvailability = defineTool('check_availability', 'Free appointment times.', z.object({}), async () => {
@@ -282,7 +286,10 @@ describe('the voice webhook on a call through OpenAI Realtime', () => {
 
 describe('a caller on OpenAI Realtime asks for a person', () => {
   test('the model calls transfer_to_human, says so, and the live call is redirected to the configured number', async () => {
-    const fake = await startFakeOpenAIRealtime({ chunks: 5, chunkMs: 100, chunkIntervalMs: 5, toolTrigger: { word: 'key 3', name: 'transfer_to_human', arguments: '{"reason":"the caller asked for a person"}' } });
+    const fake = await startFakeOpenAIRealtime({ chunks: 5, chunkMs: 100, chunkIntervalMs: 5, toolTriggers: [
+        { word: 'key 3', name: 'transfer_to_human', arguments: '{"reason":"the caller asked for a person"}' },
+        { word: 'key 3', name: 'hand_off', arguments: JSON.stringify({ to: 'escalation', context: { intent: 'escalation', summary: 'Asked for a person.' } }) },
+      ] });
     const transfers: Array<{ callSid: string; to: string }> = [];
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', OPENAI_API_KEY: fake.apiKey, OPENAI_REALTIME_URL: fake.url, HUMAN_TRANSFER_NUMBER: '+919800000000' });
     const twilio = createTwilioChannel({ defaultLocale: 'en', transfer: async (callSid, to) => void transfers.push({ callSid, to }) });
@@ -298,6 +305,9 @@ describe('a caller on OpenAI Realtime asks for a person', () => {
       assert.ok(call.isOpen, 'the stream stays open until Twilio moves the call');
       const id = call.customParameters.conversationId!;
       await eventually('the conversation to end as transferred', async () => (await gateway.conversations.records.get(id))?.endReason === 'transferred');
+      // The router handed the caller to the escalation agent, which transferred them: the intent says so.
+      assert.equal((await gateway.conversations.records.get(id))?.intent, 'escalation');
+      assert.deepEqual(fake.declaredTools(), ['transfer_to_human', 'end_conversation', 'hand_off']);
       assert.deepEqual(fake.violations, []);
     } finally {
       await call.hangUp().catch(() => undefined);

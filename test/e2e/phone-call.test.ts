@@ -4,13 +4,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import { startGateway, type Gateway } from '../../src/gateway.ts';
 import { silentLogger } from '../../src/log.ts';
 import type { Store } from '../../src/core/store.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { RedisStore } from '../../src/store/redis-store.ts';
-import { t } from '../../src/i18n/i18n.ts';
+import { DEFAULT_KNOWLEDGE_DIR, loadKnowledgeFile } from '../../src/agent/tools/faq.ts';
 import type { TranscriptEntry } from '../../src/conversation/records.ts';
 import { callerSpeech } from '../fakes/caller-speech.ts';
 import { placeCall } from '../fakes/twilio-client.ts';
@@ -67,14 +68,15 @@ for (const { name, open } of stores) {
       assert.ok(call.receivedDbfs() > -35, `greeting level ${call.receivedDbfs().toFixed(1)} dBFS`);
       assert.deepEqual(call.violations, []);
 
-      // 2. Pressing 1 over the greeting stops it (clear) and the opening hours are spoken next.
+      // 2. Pressing 1 over the greeting stops it (clear) and the opening hours are spoken next, in the business's own
+      // words: the team's router looks them up in its knowledge texts.
       await call.waitFor(() => call.playedMs > 300, { timeoutMs: 2000, what: 'the greeting to play a while' });
       const beforeDigitMs = call.receivedMs;
       call.pressDigit('1');
       await call.waitForClear(1, 2000);
       await call.waitForAudio({ minMs: beforeDigitMs + 1000, timeoutMs: 3000 });
       assert.ok(call.receivedDbfs(beforeDigitMs) > -35, 'the hours prompt is audible');
-      const hours = t('en', 'menu:hours', { business: 'Asha Clinic' });
+      const hours = (await loadKnowledgeFile(join(DEFAULT_KNOWLEDGE_DIR, 'en.json'))).find((entry) => entry.id === 'hours')!.answer;
       await waitForTranscript(gateway, conversationId, (entries) => entries.some((entry) => entry.role === 'assistant' && entry.text.includes(hours)));
 
       // 3. The caller talks over the prompt: playback is cleared again.

@@ -19,6 +19,7 @@ import { startGateway, type Gateway } from '../../src/gateway.ts';
 import { silentLogger } from '../../src/log.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { t } from '../../src/i18n/i18n.ts';
+import { DEFAULT_KNOWLEDGE_DIR, loadKnowledgeFile } from '../../src/agent/tools/faq.ts';
 import { createWebChannel } from '../../channels/web/index.ts';
 import { pollFor } from '../wait.ts';
 import { waitForRecord } from '../records-wait.ts';
@@ -134,10 +135,11 @@ describe('the voice widget in Chromium', { skip }, () => {
     await pollFor('the greeting in the transcript', async () => ((await transcript(page)).some((line) => line.role === 'assistant' && disclosure.includes(line.text)) ? true : undefined), { timeoutMs: 8000 });
     assert.equal(await page.getByRole('log').getAttribute('aria-live'), 'polite');
 
-    // 4. A typed question (Enter sends) gets its answer in the transcript.
+    // 4. A typed question (Enter sends) gets its answer in the transcript: the business's own words, from the
+    // router's knowledge texts.
     await page.getByLabel('Type a message').fill('opening hours');
     await page.keyboard.press('Enter');
-    const hours = t('en-IN', 'menu:hours', { business: BUSINESS });
+    const hours = (await loadKnowledgeFile(join(DEFAULT_KNOWLEDGE_DIR, 'en-IN.json'))).find((entry) => entry.id === 'hours')!.answer;
     await pollFor('the answer to the typed question', async () => ((await transcript(page)).some((line) => line.role === 'assistant' && line.text.includes(hours)) ? true : undefined), { timeoutMs: 8000 });
     const lines = await transcript(page);
     assert.deepEqual(lines.filter((line) => line.role === 'user' && line.text === 'opening hours').length, 1, 'the typed question is shown once');

@@ -1,9 +1,9 @@
 // A fake OpenAI Realtime server that behaves like the real one on the wire (GA protocol): a real WebSocket server
 // on 127.0.0.1 that checks the key at the upgrade, answers session.update, keeps the conversation items it is
-// sent, streams answers as audible PCM with a transcript, calls a tool when the caller says a trigger word, detects
-// loud input as speech (server VAD), and handles cancel and truncate with OpenAI's errors. Every client event is
-// checked against strict GA schemas; anything off goes to `violations`, which tests assert empty. Fault controls
-// drop sockets, expire sessions, refuse connections and stop answering pings.
+// sent, streams answers as audible PCM with a transcript, calls a declared tool when the caller says its trigger
+// word, detects loud input as speech (server VAD), and handles cancel and truncate with OpenAI's errors. Every
+// client event is checked against strict GA schemas; anything off goes to `violations`, which tests assert empty.
+// Fault controls drop sockets, expire sessions, refuse connections and stop answering pings.
 import { randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -15,7 +15,10 @@ import { defaultSession, parseClientEvent } from './openai-realtime-server-wire.
 import type { ClientEvent } from './openai-realtime-server-wire.ts';
 
 export interface ReplyContext {
+  /** The response.create's own instructions (say()). */
   readonly instructions?: string;
+  /** The session's instructions as its session.update events left them: whichever agent it serves now. */
+  readonly sessionInstructions: string;
   readonly lastUserText?: string;
   readonly toolOutput?: string;
 }
@@ -28,7 +31,9 @@ export interface FakeOpenAIRealtimeOptions {
   /** Pause between deltas, so a cancel can land mid-answer. */
   readonly chunkIntervalMs?: number;
   /** A user message containing `word` is answered with a call of tool `name` (when the session declares it). */
-  readonly toolTrigger?: { readonly word: string; readonly name: string; readonly arguments: string };
+  readonly toolTrigger?: ToolTrigger;
+  /** Several agents' tools: the first trigger whose word the message contains and whose tool is declared. Wins over `toolTrigger`. */
+  readonly toolTriggers?: readonly ToolTrigger[];
   readonly reply?: (context: ReplyContext) => string;
   /** What the fake "hears" when its VAD detects speech. */
   readonly userTranscript?: string;
@@ -36,6 +41,12 @@ export interface FakeOpenAIRealtimeOptions {
   readonly duplicateToolCallEvents?: boolean;
   readonly speechThresholdDbfs?: number;
   readonly silenceMs?: number;
+}
+
+export interface ToolTrigger {
+  readonly word: string;
+  readonly name: string;
+  readonly arguments: string;
 }
 
 export interface FakeItem {
@@ -83,6 +94,10 @@ export interface FakeOpenAIRealtime {
   /** Upgrade requests seen (refused ones too), sessions opened, and client events by type. */
   readonly counters: { connections: number; sessions: number; readonly events: Map<string, number> };
   lastSession(): FakeSession;
+  /** The tool names the session declares now: those of its latest session.update that set `tools`. */
+  declaredTools(session?: FakeSession): string[];
+  /** The output the gateway sent for the latest call of tool `name` in a session (the last one by default). */
+  toolOutput(name: string, session?: FakeSession): string | undefined;
   killNextResponseAfter(chunks: number): void;
   dropAll(): void;
   expireSession(session?: FakeSession): void;
@@ -109,7 +124,7 @@ export async function startFakeOpenAIRealtime(options: FakeOpenAIRealtimeOptions
   const chunks = options.chunks ?? 4;
   const chunkSamples = ((options.chunkMs ?? 100) * RATE) / 1000;
   const tone = sine(440, RATE, chunkSamples * chunks, -12);
-  const trigger = options.toolTrigger ?? { word: 'book', name: 'book_appointment', arguments: '{"date":"tomorrow"}' };
+  const triggers = options.toolTriggers ?? [options.toolTrigger ?? { word: 'book', name: 'book_appointment', arguments: '{"date":"tomorrow"}' }];
   const reply = options.reply ?? ((context: ReplyContext) => (context.toolOutput !== undefined ? `All done: ${context.toolOutput}` : 'Hello, this is the fake realtime model.'));
   const violations: string[] = [];
   const sessions: FakeSession[] = [];
@@ -264,10 +279,25 @@ export async function startFakeOpenAIRealtime(options: FakeOpenAIRealtimeOptions
     send(session, { type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript, usage: { type: 'duration', seconds: 1 } });
   }
 
+  /**
+   * The customer's words the next response answers: the last item when it is theirs, or, right after a hand_off's
+   * output, what they said before it (a specialist that has just taken over acts on the request it was handed).
+   */
+  function requestBeingServed(session: FakeSession): string | undefined {
+    const last = session.items.at(-1);
+    if (last?.role === 'user') return last.text ?? '';
+    if (last?.type !== 'function_call_output') return undefined;
+    const call = session.items.find((item) => item.type === 'function_call' && item.callId === last.callId);
+    if (call?.name !== 'hand_off') return undefined;
+    return session.items.findLast((item) => item.role === 'user')?.text;
+  }
+
   function respond(session: FakeSession, instructions: string | undefined, toolChoice: unknown, modalities?: readonly string[]): void {
     const last = session.items.at(-1);
     const tools = (session.config.tools as { name: string }[] | undefined) ?? [];
-    const callTool = last?.role === 'user' && toolChoice !== 'none' && last.text?.toLowerCase().includes(trigger.word) && tools.some((tool) => tool.name === trigger.name);
+    const said = toolChoice === 'none' ? undefined : requestBeingServed(session)?.toLowerCase();
+    const trigger = said === undefined ? undefined : triggers.find((known) => said.includes(known.word) && tools.some((tool) => tool.name === known.name));
+    const callTool = trigger !== undefined;
     // A response.create may choose its own modality; otherwise the session's applies.
     const textOnly = (modalities ?? (session.config.output_modalities as string[]))[0] === 'text';
     const response: FakeResponse = { id: newId('resp'), kind: callTool ? 'function_call' : textOnly ? 'text' : 'audio', instructions, toolChoice, status: 'in_progress', chunksSent: 0 };
@@ -284,7 +314,7 @@ export async function startFakeOpenAIRealtime(options: FakeOpenAIRealtimeOptions
       const usage = { total_tokens: 30, input_tokens: 20, output_tokens: 10, input_token_details: { text_tokens: 20, audio_tokens: 0 }, output_token_details: { text_tokens: 2, audio_tokens: 8 } };
       send(session, { type: 'response.done', response: { ...base, status, status_details: details, output: [item], usage } });
     };
-    if (callTool) {
+    if (trigger !== undefined) {
       const callId = newId('call');
       const item = { id: itemId, object: 'realtime.item', type: 'function_call', call_id: callId, name: trigger.name, arguments: trigger.arguments };
       session.items.push({ id: itemId, type: 'function_call', callId, name: trigger.name });
@@ -301,7 +331,7 @@ export async function startFakeOpenAIRealtime(options: FakeOpenAIRealtimeOptions
     }
     const lastTool = last?.type === 'function_call_output' ? last.output : undefined;
     const lastUser = [...session.items].reverse().find((item) => item.role === 'user')?.text;
-    const transcript = reply({ instructions, lastUserText: lastUser, toolOutput: lastTool });
+    const transcript = reply({ instructions, sessionInstructions: String(session.config.instructions ?? ''), lastUserText: lastUser, toolOutput: lastTool });
     const words = transcript.split(' ');
     const item: FakeItem = { id: itemId, type: 'message', role: 'assistant', text: transcript, audioMs: textOnly ? undefined : 0 };
     session.items.push(item);
@@ -358,6 +388,15 @@ export async function startFakeOpenAIRealtime(options: FakeOpenAIRealtimeOptions
     sessions,
     counters,
     lastSession,
+    declaredTools(session = lastSession()) {
+      const updates = session.events.filter((event) => event.type === 'session.update' && event.session.tools !== undefined);
+      const latest = updates.at(-1);
+      return latest?.type === 'session.update' ? (latest.session.tools ?? []).map((tool) => tool.name) : [];
+    },
+    toolOutput(name, session = lastSession()) {
+      const calls = new Set(session.items.filter((item) => item.type === 'function_call' && item.name === name).map((item) => item.callId));
+      return session.items.findLast((item) => item.type === 'function_call_output' && calls.has(item.callId))?.output;
+    },
     killNextResponseAfter: (n) => void (state.killAfter = n),
     dropAll: () => sessions.forEach((session) => session.socket.terminate()),
     expireSession(session = lastSession()) {

@@ -14,6 +14,7 @@ import {
   type ModelSessionOptions,
   type RealtimeModel,
 } from '../../src/core/model.ts';
+import type { AnyToolSpec } from '../../src/core/tool.ts';
 
 export const SCRIPTED_CAPABILITIES: ModelCapabilities = {
   serverVad: true,
@@ -41,6 +42,7 @@ export type ModelCall =
   | { readonly method: 'truncate'; readonly itemId: string; readonly playedMs: number }
   | { readonly method: 'sendToolResult'; readonly callId: string; readonly output: string }
   | { readonly method: 'setLocale'; readonly locale: string; readonly instructions: string }
+  | { readonly method: 'updateAgent'; readonly instructions: string; readonly tools: readonly string[] }
   | { readonly method: 'close' };
 
 export type ModelMethod = ModelCall['method'];
@@ -182,6 +184,11 @@ export class ScriptedSession implements ModelSession {
     this.#record({ method: 'setLocale', locale, instructions });
   }
 
+  /** Present unless the model was made without it (`updatesAgent: false`, as Gemini Live). */
+  updateAgent?: (instructions: string, tools: readonly AnyToolSpec[]) => void = (instructions, tools) => {
+    this.#record({ method: 'updateAgent', instructions, tools: tools.map((tool) => tool.name) });
+  };
+
   async close(): Promise<void> {
     this.#record({ method: 'close' });
     if (this.#closed) return;
@@ -209,6 +216,8 @@ export interface ScriptedModelOptions {
   readonly failWith?: ModelFailure;
   /** Every connect waits this long first (aborted by the options' signal). */
   readonly connectDelayMs?: number;
+  /** False: sessions cannot change agent in place (as Gemini Live), so a hand-off opens a new session. */
+  readonly updatesAgent?: boolean;
 }
 
 export const UNAVAILABLE: ModelFailure = { code: 'unavailable', message: 'the provider refused the connection (HTTP 401)', retryable: false, fallback: true };
@@ -222,6 +231,7 @@ export class ScriptedModel implements RealtimeModel {
   /** Set to make the following connects fail; undefined to let them succeed again. */
   failWith: ModelFailure | undefined;
   connectDelayMs: number;
+  readonly updatesAgent: boolean;
   readonly #events = new EventEmitter();
   #held: Array<() => void> | undefined;
   #failNext: { count: number; failure: ModelFailure } | undefined;
@@ -232,6 +242,7 @@ export class ScriptedModel implements RealtimeModel {
     this.capabilities = { ...SCRIPTED_CAPABILITIES, ...options.capabilities };
     this.failWith = options.failWith;
     this.connectDelayMs = options.connectDelayMs ?? 0;
+    this.updatesAgent = options.updatesAgent ?? true;
     this.#events.setMaxListeners(100);
   }
 
@@ -269,6 +280,7 @@ export class ScriptedModel implements RealtimeModel {
       throw new ModelUnavailableError(next.failure);
     }
     const session = new ScriptedSession(options, this.capabilities);
+    if (!this.updatesAgent) session.updateAgent = undefined;
     this.sessions.push(session);
     this.#events.emit('update');
     return session;

@@ -6,6 +6,9 @@ import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { defineTool } from '../../core/tool.ts';
 import type { ToolContext, ToolSpec } from '../../core/tool.ts';
+import { BOOKING_RETENTION_MS, indexBooking, slotKey, type BookingRecord } from './booking-records.ts';
+
+export { slotKey } from './booking-records.ts';
 
 export interface BusinessHours {
   /** IANA zone the hours are in; slot ids are wall-clock times there. */
@@ -33,7 +36,18 @@ export interface AppointmentOptions {
   readonly horizonDays?: number;
   /** A slot starting sooner than this is not offered or booked: nobody can reach the clinic in time. */
   readonly minLeadMs?: number;
+  /** What one appointment costs, as check_booking_status reports it. */
+  readonly fee?: Fee;
 }
+
+export interface Fee {
+  readonly amount: number;
+  /** ISO 4217, such as INR. */
+  readonly currency: string;
+}
+
+/** The demo clinic's consultation fee (knowledge/en.json says the same). */
+export const DEFAULT_FEE: Fee = { amount: 500, currency: 'INR' };
 
 export interface SlotOffer {
   readonly slotId: string;
@@ -51,23 +65,10 @@ export type BookingResult =
   | { readonly bookingId: string; readonly slotId: string; readonly start: string }
   | { readonly error: 'slot_taken' | 'invalid_slot'; readonly message: string };
 
-interface BookingRecord {
-  readonly bookingId: string;
-  readonly slotId: string;
-  readonly start: string;
-  readonly name?: string;
-  readonly conversationId: string;
-  readonly idempotencyKey: string;
-  readonly bookedAt: string;
-}
-
 const SLOT_ID = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/u;
 const DAY_MS = 86_400_000;
 const IDEMPOTENCY_TTL_MS = DAY_MS;
-/** Bookings are kept a month past their slot, then the store forgets them. */
-const BOOKING_RETENTION_MS = 30 * DAY_MS;
 
-export const slotKey = (slotId: string): string => `appointments:slot:${slotId}`;
 const idempotencyKey = (key: string): string => `appointments:idempotency:${key}`;
 
 const checkInput = z.object({
@@ -164,6 +165,7 @@ export function appointmentTools(options: AppointmentOptions = {}): {
       const ttlMs = Math.max(at - now(), 0) + BOOKING_RETENTION_MS;
       const won = await context.store.set(slotKey(input.slotId), JSON.stringify(record), { onlyIfAbsent: true, ttlMs });
       let result: BookingResult;
+      let booked = record;
       if (won) {
         result = { bookingId: record.bookingId, slotId: record.slotId, start: record.start };
       } else {
@@ -174,7 +176,11 @@ export function appointmentTools(options: AppointmentOptions = {}): {
           return { error: 'slot_taken', message: 'Someone else just booked that time. Call check_availability and offer other times.' };
         }
         result = { bookingId: held.bookingId, slotId: held.slotId, start: held.start };
+        booked = held;
       }
+      // Written on both paths: a first attempt that died after taking the slot may not have indexed it.
+      const customerTtlMs = (horizonDays + 1) * DAY_MS + BOOKING_RETENTION_MS;
+      await indexBooking(context.store, booked, { ...(context.customer !== undefined ? { customer: context.customer } : {}), ttlMs, customerTtlMs });
       await context.store.set(idempotencyKey(context.idempotencyKey), JSON.stringify(result), { onlyIfAbsent: true, ttlMs: IDEMPOTENCY_TTL_MS });
       return result;
     },

@@ -1,7 +1,8 @@
 // Gemini Live as a RealtimeModel. connect() opens a connection and returns a session; when the conversation
 // reconnects (a dropped socket, a rotation, another instance) it opens a new session the same way, and the
 // resumption handle kept in the store lets the server continue the same context instead of starting over. Only
-// when there is no handle (or the server no longer accepts it) is the stored history replayed as turns.
+// when there is no handle for this agent's setup (or the server no longer accepts it) is the stored history
+// replayed as turns. Live fixes instructions and tools at setup, so a hand-over to another agent is a new session.
 import { randomBytes } from 'node:crypto';
 import { ModelUnavailableError } from '../../core/model.ts';
 import type { ModelSession, ModelSessionOptions, RealtimeModel } from '../../core/model.ts';
@@ -50,7 +51,14 @@ export function createGeminiLiveModel(options: GeminiLiveModelOptions): Realtime
       await initAudio();
       const id = `gemini-${randomBytes(4).toString('hex')}`;
       const log = session.log.child({ model: 'gemini', session: id });
-      const handles = new ResumptionHandles(session.store, session.conversationId, log);
+      let handles: ResumptionHandles;
+      try {
+        handles = new ResumptionHandles(session.store, session.conversationId, log, session);
+      } catch (error) {
+        // A tool the Live API cannot be told about: a configuration problem no retry fixes.
+        const message = error instanceof Error ? error.message : String(error);
+        throw new ModelUnavailableError({ code: 'invalid_tools', message, retryable: false, fallback: true });
+      }
 
       const open = (handle: string | undefined, locale: string, instructions: string, signal?: AbortSignal): Promise<LiveLink> =>
         openLive({

@@ -13,7 +13,7 @@ import type { ModelFailure } from '../../core/model.ts';
 import { FAKE_GEMINI_API_KEY, startFakeGeminiLive } from '../../../test/fakes/gemini-live-server.ts';
 import type { FakeGeminiLive } from '../../../test/fakes/gemini-live-server.ts';
 import type { GeminiLiveModelOptions } from './gemini-model.ts';
-import { handleKey } from './resumption.ts';
+import { handleKey, parseStoredHandle } from './resumption.ts';
 import { eventually, geminiModel, openHarness, sendTone, sessionOptions, sleep } from './test-harness.ts';
 import type { Harness } from './test-harness.ts';
 
@@ -68,7 +68,7 @@ test('goAway: the session moves to a new connection with the latest handle after
   assert.deepEqual(second.historyTurns, [], 'nothing replayed');
   assert.equal(second.setup?.systemInstruction?.parts[0]?.text, 'Answer in Hindi.', 'the new connection carries the new instructions');
   await eventually(() => second.issuedHandles.length > 0, 2000, 'a handle from the new connection');
-  assert.equal(await h.store.get(handleKey(conversationId)), second.issuedHandles.at(-1));
+  assert.equal(parseStoredHandle(await h.store.get(handleKey(conversationId)))?.handle, second.issuedHandles.at(-1));
 
   h.session.sendText('Do you remember me?');
   await h.next('response_started');

@@ -4,11 +4,11 @@
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmsDbfs } from '../../audio/pcm.ts';
-import { defaultAgent } from '../../agent/default-agent.ts';
+import { appointmentTools } from '../../agent/tools/appointments.ts';
 import { MemoryStore } from '../../store/memory-store.ts';
 import { FAKE_GEMINI_API_KEY, startFakeGeminiLive } from '../../../test/fakes/gemini-live-server.ts';
 import type { FakeGeminiLive } from '../../../test/fakes/gemini-live-server.ts';
-import { handleKey, HANDLE_TTL_MS } from './resumption.ts';
+import { formatStoredHandle, handleKey, HANDLE_TTL_MS, parseStoredHandle, setupHash } from './resumption.ts';
 import { eventually, geminiModel, HALF_CASCADE_MODEL, openHarness, sendTone, TEST_MODEL } from './test-harness.ts';
 import type { Harness } from './test-harness.ts';
 
@@ -31,9 +31,14 @@ async function harness(overrides: Parameters<typeof openHarness>[1] = {}): Promi
 }
 
 const latestConnection = () => fake.connections.at(-1)!;
+/** The appointment tools every agent that books uses. */
+const bookingTools = () => {
+  const { checkAvailability, bookAppointment } = appointmentTools();
+  return [checkAvailability, bookAppointment];
+};
 
 test('setup: model, audio modality, voice, instructions, tools, transcription, resumption, compression', async () => {
-  const tools = defaultAgent({}).tools;
+  const tools = bookingTools();
   await harness({ locale: 'hi-IN', instructions: 'You are Asha, the clinic assistant.', tools });
   const connection = latestConnection();
   const setup = connection.setup!;
@@ -98,7 +103,7 @@ test('resumption handles go to the store (2 h TTL) and the next session resumes 
   await first.session.close();
   const issued = fake.connections.at(-1)!.issuedHandles.at(-1);
   assert.ok(issued);
-  assert.equal(await store.get(handleKey(conversationId)), issued);
+  assert.equal(parseStoredHandle(await store.get(handleKey(conversationId)))?.handle, issued);
   assert.ok(ttls.length > 0 && ttls.every((ttl) => ttl === HANDLE_TTL_MS));
 
   await harness({ conversationId, store, history: [{ role: 'user', text: 'My name is Ravi', at: 1 }] });
@@ -112,14 +117,16 @@ test('resumption handles go to the store (2 h TTL) and the next session resumes 
 test('a handle the server refuses is dropped, and the session starts fresh with the history', async () => {
   const store = new MemoryStore();
   const conversationId = 'conv-stale-handle';
-  await store.set(handleKey(conversationId), 'handle-from-yesterday');
-  const h = await harness({ conversationId, store, history: [{ role: 'user', text: 'Hello again', at: 1 }] });
+  const instructions = 'You are the assistant of Asha Clinic.';
+  await store.set(handleKey(conversationId), formatStoredHandle({ handle: 'handle-from-yesterday', setup: setupHash(instructions, []) }));
+  const h = await harness({ conversationId, store, instructions, history: [{ role: 'user', text: 'Hello again', at: 1 }] });
   const connection = latestConnection();
+  assert.equal(fake.connections.at(-2)?.setup?.sessionResumption?.handle, 'handle-from-yesterday', 'the handle was tried');
   assert.equal(connection.resumedFrom, undefined);
   await eventually(() => connection.historyTurns.length === 1, 2000, 'history restored');
   h.session.sendText('Are you there?');
   await h.next('response_done');
-  assert.notEqual(await store.get(handleKey(conversationId)), 'handle-from-yesterday');
+  assert.notEqual(parseStoredHandle(await store.get(handleKey(conversationId)))?.handle, 'handle-from-yesterday');
 });
 
 test('caller audio goes up as 16 kHz PCM, batched, and spoken input gets an answer with both transcripts', async () => {
@@ -182,7 +189,7 @@ test('sendText and sendDtmf reach the model as user turns and are answered', asy
 });
 
 test('a tool call round trip: tool_call with JSON arguments, the result goes back and the model continues', async () => {
-  const h = await harness({ tools: defaultAgent({}).tools });
+  const h = await harness({ tools: bookingTools() });
   h.session.sendText('Please book me for tomorrow');
   const call = await h.next('tool_call');
   assert.equal(call.name, 'book_appointment');
@@ -197,7 +204,7 @@ test('a tool call round trip: tool_call with JSON arguments, the result goes bac
 });
 
 test('a cancelled tool call becomes tool_call_cancelled and its late result is not sent', async () => {
-  const h = await harness({ tools: defaultAgent({}).tools });
+  const h = await harness({ tools: bookingTools() });
   const responsesBefore = fake.counters.toolResponses;
   h.session.sendText('book it please');
   const call = await h.next('tool_call');

@@ -174,6 +174,7 @@ export class GeminiLiveSession implements ModelSession {
     if (this.#ended) return;
     this.#locale = locale;
     this.#instructions = instructions;
+    this.#setup.handles.serves(instructions);
     this.#channel.send(userText(localeNote(locale, instructions), false), false);
   }
 

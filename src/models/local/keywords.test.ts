@@ -113,6 +113,35 @@ const rows: Array<[string, string, string]> = [
   ['menú principal', 'es-419', 'intent:menu'],
   ['otra vez', 'es-419', 'intent:repeat'],
   ['tres', 'es-419', 'digit:3'],
+  // a booking's status: when it is and what is owed, in every language; booking something new still wins
+  ['When is my appointment?', 'en', 'intent:status'],
+  ['what time is my appointment', 'en', 'intent:status'], // outranks the hours word "time"
+  ['how much do I owe', 'en', 'intent:status'],
+  ['I want to pay my bill', 'en', 'intent:status'],
+  ['book my appointment', 'en', 'intent:book'],
+  ['my booking dues', 'en-IN', 'intent:status'],
+  ['four', 'en', 'digit:4'],
+  ['मेरा अपॉइंटमेंट कब है?', 'hi', 'intent:status'],
+  ['मुझे कितना देना है', 'hi', 'intent:status'],
+  ['meri booking kab hai', 'hi', 'intent:status'],
+  ['चार', 'hi', 'digit:4'],
+  ['माझी अपॉइंटमेंट कधी आहे?', 'mr', 'intent:status'],
+  ['किती पैसे भरायचे?', 'mr', 'intent:status'],
+  ['আমার অ্যাপয়েন্টমেন্ট কবে?', 'bn', 'intent:status'],
+  ['কত টাকা দিতে হবে?', 'bn', 'intent:status'],
+  ['என் சந்திப்பு எப்போது?', 'ta', 'intent:status'],
+  ['எவ்வளவு கட்டணம்?', 'ta', 'intent:status'],
+  ['நான்கு', 'ta', 'digit:4'],
+  ['నా అపాయింట్‌మెంట్ ఎప్పుడు?', 'te', 'intent:status'],
+  ['ఎంత చెల్లించాలి?', 'te', 'intent:status'],
+  ['ನನ್ನ ಅಪಾಯಿಂಟ್‌ಮೆಂಟ್ ಯಾವಾಗ?', 'kn', 'intent:status'],
+  ['ಎಷ್ಟು ಕಟ್ಟಬೇಕು?', 'kn', 'intent:status'],
+  ['quando é minha consulta?', 'pt-BR', 'intent:status'],
+  ['quanto devo pagar?', 'pt-BR', 'intent:status'],
+  ['quero marcar minha consulta', 'pt-BR', 'intent:book'],
+  ['¿cuándo es mi cita?', 'es-419', 'intent:status'],
+  ['¿cuánto debo?', 'es-419', 'intent:status'],
+  ['cuatro', 'es-419', 'digit:4'],
 ];
 
 for (const [text, locale, expected] of rows) {
@@ -147,4 +176,16 @@ test('keywords: tokenize folds spelling variants', () => {
   assert.deepEqual(tokenize('௮ ౮ ೮ ৮'), ['8', '8', '8', '8']);
   assert.deepEqual(tokenize('Não, MENÚ'), ['nao', 'menu']);
   assert.deepEqual(tokenize('అపాయింట్‌మెంట్'), tokenize('అపాయింట్మెంట్'));
+});
+
+test('keywords: an intent the menu does not offer is left out, and its words mean what they did before it existed', () => {
+  const withoutStatus = new Set(['status'] as const);
+  const read = (text: string, locale: string): string | undefined => {
+    const match = matchText(text, locale, withoutStatus);
+    return match?.type === 'intent' ? match.intent : match?.type;
+  };
+  assert.equal(read('When is my appointment?', 'en'), 'book');
+  assert.equal(read('मेरा अपॉइंटमेंट कब है?', 'hi'), 'book');
+  assert.equal(read('¿cuándo es mi cita?', 'es-419'), 'book');
+  assert.equal(read('how much do I owe', 'en'), undefined);
 });

@@ -7,9 +7,10 @@ import type { SupportedLocale } from '../../i18n/i18n.ts';
 /**
  * What a customer can ask for by word, most important first: when one message names two, the first wins. Opting out
  * of recording comes first because it must never be lost behind another request; asking for a person outranks the
- * bot question ("I don't want a bot, get me a person"), which in turn outranks everything the menu offers.
+ * bot question ("I don't want a bot, get me a person"), which in turn outranks everything the menu offers. Booking
+ * outranks the status of a booking ("book my appointment"), which outranks the hours ("what time is my appointment").
  */
-export const intents = ['noRecord', 'human', 'bot', 'book', 'hours', 'goodbye', 'menu', 'repeat'] as const;
+export const intents = ['noRecord', 'human', 'bot', 'book', 'status', 'hours', 'goodbye', 'menu', 'repeat'] as const;
 export type Intent = (typeof intents)[number];
 
 export type TextMatch =
@@ -109,6 +110,8 @@ function tableFor(locale: SupportedLocale): LocaleTable {
   return table;
 }
 
+const NOTHING: ReadonlySet<Intent> = new Set();
+
 /** Where `phrase` starts in `tokens`, or -1. */
 function findPhrase(tokens: readonly string[], phrase: Phrase): number {
   outer: for (let start = 0; start + phrase.tokens.length <= tokens.length; start++) {
@@ -134,12 +137,13 @@ const overshadowed = (inner: Found, outer: Found): boolean =>
   inner.start < outer.end && outer.start < inner.end && outer.end - outer.start > inner.end - inner.start;
 
 /**
- * Reads a typed message. A lone digit ("2", "२", "௨", "*") wins; then keywords of every supported language: words
+ * Reads a typed message, leaving out the intents in `unoffered` (choices the menu does not offer now, whose words
+ * then match as they did before those choices existed). A lone digit ("2", "२", "௨", "*") wins; then keywords of every supported language: words
  * matched by two phrases belong to the longer one ("are you a real person" asks about the bot, "real person" alone
  * asks for one), and among the rest the most important intent wins, the session's language first on a tie (so
  * "time" stays English in an English chat); then number words in short replies. Undefined when nothing matched.
  */
-export function matchText(text: string, locale: string): TextMatch | undefined {
+export function matchText(text: string, locale: string, unoffered: ReadonlySet<Intent> = NOTHING): TextMatch | undefined {
   const tokens = tokenize(text);
   if (tokens.length === 0) return undefined;
 
@@ -151,6 +155,7 @@ export function matchText(text: string, locale: string): TextMatch | undefined {
   const found: Found[] = [];
   for (const lng of order) {
     for (const phrase of tableFor(lng).phrases) {
+      if (unoffered.has(phrase.intent)) continue;
       const start = findPhrase(tokens, phrase);
       if (start >= 0) found.push({ phrase, locale: lng, start, end: start + phrase.tokens.length });
     }

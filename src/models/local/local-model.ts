@@ -88,6 +88,7 @@ export function createLocalModel(options: LocalModelOptions = {}): LocalModel {
         chunkMs,
         log,
         locales,
+        tools: session.tools.map((tool) => tool.name),
         // Calls only: a chat's language comes from what the customer types.
         languageMenu: session.history.length > 0 || !(session.languageChoice ?? liveAudio) ? [] : languageMenu,
       });

@@ -5,10 +5,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ModelEvent, ModelSession, ModelSessionOptions } from '../../core/model.ts';
-import type { ToolSpec } from '../../core/tool.ts';
+import type { AnyToolSpec, ToolSpec } from '../../core/tool.ts';
 import { rmsDbfs } from '../../audio/pcm.ts';
 import { runTool } from '../../agent/tool-runner.ts';
-import { defaultAgent } from '../../agent/default-agent.ts';
+import { appointmentTools } from '../../agent/tools/appointments.ts';
+import { faqTool } from '../../agent/tools/faq.ts';
 import { initI18n, t } from '../../i18n/i18n.ts';
 import { silentLogger } from '../../log.ts';
 import { MemoryStore } from '../../store/memory-store.ts';
@@ -57,7 +58,10 @@ before(async () => {
   await initI18n();
   model = createLocalModel({ now: () => NOW, chunkMs: 100 });
   menuModel = createLocalModel({ now: () => NOW, chunkMs: 100, languageMenu: MENU_LANGUAGES });
-  tools = new Map(defaultAgent({ appointments: { now: () => NOW } }).tools.map((tool) => [tool.name, tool]));
+  // One agent on its own (no hand_off): the menu as it has always been, whatever a team would change.
+  const { checkAvailability, bookAppointment } = appointmentTools({ now: () => NOW });
+  const alone: readonly AnyToolSpec[] = [checkAvailability, bookAppointment, faqTool()];
+  tools = new Map(alone.map((tool) => [tool.name, tool]));
 });
 after(async () => {
   await Promise.all([model.close(), menuModel.close()]);

@@ -2,12 +2,15 @@
 // typed words, the caller's voice, tool results) drive the pure menu; its actions become events: prompts are
 // rendered in the caller's language and spoken with eSpeak (or sent as transcripts on chat channels), tool calls
 // go out as `tool_call` for the conversation to run, and hang-up or hand-over go out as requests. The session also
-// follows the customer's language: the language menu, or typed text in another enabled language.
+// follows the customer's language: the language menu, or typed text in another enabled language. When the
+// conversation hands it to another agent of its team, only the tools it may call change: the caller stays where
+// they are in the menu.
 import { CANONICAL_SAMPLE_RATE, FRAME_SAMPLES, samplesToMs } from '../../core/audio.ts';
 import { emitEvent } from '../emit-event.ts';
 import type { Pcm16Frame } from '../../core/audio.ts';
 import type { Logger } from '../../core/channel.ts';
 import type { ModelCapabilities, ModelEvent, ModelEventHandler, ModelSession } from '../../core/model.ts';
+import type { AnyToolSpec } from '../../core/tool.ts';
 import { SpeechDetector } from '../../audio/vad.ts';
 import { detectLanguage, isLikelySameLanguage, SWITCH_CONFIDENCE } from '../../i18n/detect.ts';
 import { resolveLocale, supportedLocales, t } from '../../i18n/i18n.ts';
@@ -15,9 +18,9 @@ import { voiceProfile } from '../../i18n/voices.ts';
 import type { EspeakTts } from './espeak-tts.ts';
 import { voiceFor } from './espeak-tts.ts';
 import { matchText, tokenize } from './keywords.ts';
-import type { TextMatch } from './keywords.ts';
-import { initialMenuState, menuStep } from './menu.ts';
-import type { MenuInput, MenuState, SayAction } from './menu.ts';
+import type { Intent, TextMatch } from './keywords.ts';
+import { initialMenuState, menuStep, menuTools, offersStatus } from './menu.ts';
+import type { MenuAction, MenuInput, MenuState, SayAction } from './menu.ts';
 import { promptLocale, renderPrompt } from './prompts.ts';
 import type { PromptContext } from './prompts.ts';
 
@@ -49,6 +52,8 @@ export interface LocalSessionSetup {
   readonly languageMenu?: readonly string[];
   /** The languages the business serves: typed text in one of them switches the session to it. */
   readonly locales: readonly string[];
+  /** Names of the tools the agent may call (ModelSessionOptions.tools): they decide what the menu offers. */
+  readonly tools?: readonly string[];
 }
 
 /** A key pressed this close to a stretch of "speech" means the VAD heard the key's tone, not the caller's voice. */
@@ -70,6 +75,10 @@ const SPEECH_STARTED: ModelEvent = Object.freeze({ type: 'speech_started' });
 const SPEECH_STOPPED: ModelEvent = Object.freeze({ type: 'speech_stopped' });
 
 const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Words for a choice the menu does not offer are read as they were before it existed ("my appointment" books). */
+const WITHOUT_STATUS: ReadonlySet<Intent> = new Set(['status']);
+const NOTHING_LEFT_OUT: ReadonlySet<Intent> = new Set();
 
 export class LocalSession implements ModelSession {
   readonly capabilities = LOCAL_CAPABILITIES;
@@ -98,7 +107,7 @@ export class LocalSession implements ModelSession {
     this.#setup = setup;
     this.#locale = setup.locale;
     this.#languages = setup.languageMenu ?? [];
-    this.#menu = initialMenuState(`${setup.id}-call`, undefined, this.#languages.length);
+    this.#menu = initialMenuState(`${setup.id}-call`, undefined, this.#languages.length, menuTools(setup.tools ?? []));
     // Chat channels send whole voice notes and end them with commitAudio(); only live audio needs the VAD.
     this.#detector = setup.liveAudio ? new SpeechDetector() : undefined;
     this.#speaks = setup.tts !== undefined;
@@ -159,7 +168,7 @@ export class LocalSession implements ModelSession {
       const named = this.#languageNamed(text);
       if (named !== undefined) return this.#input({ type: 'digit', digit: String(named + 1) });
     }
-    const match = matchText(text, this.#locale);
+    const match = matchText(text, this.#locale, offersStatus(this.#menu.tools) ? NOTHING_LEFT_OUT : WITHOUT_STATUS);
     this.#followLanguage(text, match);
     if (match === undefined) return this.#input({ type: 'unrecognized' });
     if (match.type === 'digit') return this.#input({ type: 'digit', digit: match.digit });
@@ -206,6 +215,14 @@ export class LocalSession implements ModelSession {
     this.#input({ type: 'language_set' }); // chosen for the customer: no language menu after this
   }
 
+  /**
+   * Serves another agent of the team: the menu has no instructions to replace, so only the tools it may call change.
+   * The menu's place is kept, so a hand-off never restarts it.
+   */
+  updateAgent(_instructions: string, tools: readonly AnyToolSpec[]): void {
+    this.#input({ type: 'tools', tools: menuTools(tools.map((tool) => tool.name)) });
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -231,7 +248,7 @@ export class LocalSession implements ModelSession {
     const after: ModelEvent[] = [];
     for (const action of actions) {
       if (action.type === 'say') says.push(action);
-      else if (action.type === 'call_tool') after.push({ type: 'tool_call', callId: action.callId, name: action.name, arguments: action.arguments });
+      else if (action.type === 'call_tool') after.push({ type: 'tool_call', callId: action.callId, name: action.name, arguments: this.#toolArguments(action) });
       else if (action.type === 'end') after.push({ type: 'end_requested', reason: action.reason });
       else if (action.type === 'transfer') after.push({ type: 'transfer_requested', reason: action.reason });
       else if (action.type === 'set_language') this.#switchTo(this.#languages[action.index] ?? this.#locale);
@@ -249,6 +266,17 @@ export class LocalSession implements ModelSession {
     // Each prompt in the voice of the language it is written in (an option of the language menu in its own).
     const segments = says.map((action) => ({ text: renderPrompt(action, context), voice: voiceFor(promptLocale(action, context)) }));
     this.#enqueue({ segments, after });
+  }
+
+  /** The call's arguments with what only the session knows filled in: the question and the language, the caller's. */
+  #toolArguments(action: Extract<MenuAction, { type: 'call_tool' }>): string {
+    const fill = action.fill;
+    if (fill === undefined) return action.arguments;
+    const args = JSON.parse(action.arguments) as Record<string, unknown>;
+    if (fill.question !== undefined) args['question'] = t(this.#locale, fill.question);
+    const context = args['context'];
+    if (fill.language && typeof context === 'object' && context !== null) args['context'] = { ...context, language: this.#locale };
+    return JSON.stringify(args);
   }
 
   #switchTo(locale: string): void {

@@ -2,7 +2,7 @@
 // notice at the end of it (what is said, which tool is called, whether the call ends or is handed over).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BOOK_APPOINTMENT, CHECK_AVAILABILITY, initialMenuState, MAX_MISSES, menuStep } from './menu.ts';
+import { BOOK_APPOINTMENT, CHECK_AVAILABILITY, CHECK_BOOKING_STATUS, HAND_OFF, initialMenuState, LOOKUP_FAQ, MAX_MISSES, menuStep, menuTools } from './menu.ts';
 import type { MenuAction, MenuInput, MenuState } from './menu.ts';
 import type { Intent } from './keywords.ts';
 
@@ -33,7 +33,7 @@ function describe(actions: readonly MenuAction[]): string[] {
       case 'say':
         return action.digit === undefined ? action.key : `${action.key}#${action.digit}`;
       case 'call_tool':
-        return `tool ${action.name} ${action.arguments}`;
+        return action.name === HAND_OFF ? `hand_off ${(JSON.parse(action.arguments) as { to: string }).to}` : `tool ${action.name} ${action.arguments}`;
       case 'end':
         return 'END';
       case 'transfer':
@@ -169,3 +169,113 @@ test('menu: is deterministic', () => {
   const inputs = [digit('2'), result(SLOTS), digit('2'), result({ error: 'slot_taken', message: '' }), result(SLOTS)];
   assert.deepEqual(run(inputs), run(inputs));
 });
+
+// ---- a team: choices are handed to the specialist first (hand_off), then acted on ----
+
+/** The router's tools in the default team. */
+const ROUTER = menuTools([LOOKUP_FAQ, HAND_OFF, 'end_conversation']);
+const inTeam = (): MenuState => initialMenuState('t', 'UTC', 0, ROUTER);
+const teamMain = ['menu:mainWithStatus'];
+const handedTo = (agent: string): MenuInput => result({ ok: true, now: agent, next: 'Carry on now.' });
+const booking = (start: string, paid: boolean): object => ({ bookingId: 'K7QM3XTA', start, status: 'booked', fee: { amount: 500, currency: 'INR' }, paid });
+const TOMORROW_DUE = booking('2026-11-25T11:00:00+05:30', false);
+const TODAY_PAID = booking('2026-11-24T10:00:00+05:30', true);
+const knowledge = { found: true, locale: 'en', answers: [{ id: 'hours', question: 'When are you open?', answer: 'Open 9 to 5, every day.' }] };
+
+const teamRows: Array<{ name: string; inputs: MenuInput[]; expect: string[]; step?: MenuState['step'] }> = [
+  { name: 'the menu offers option 4', inputs: [{ type: 'prompt' }], expect: teamMain, step: 'main' },
+  { name: '2 hands off to booking first', inputs: [digit('2')], expect: ['hand_off booking'], step: 'handingOff' },
+  { name: 'availability is checked once the hand-off answers', inputs: [digit('2'), handedTo('booking')], expect: [`tool ${CHECK_AVAILABILITY} {}`], step: 'checking' },
+  { name: 'a refused hand-off still books', inputs: [digit('2'), result({ ok: false, message: 'no such agent' })], expect: [`tool ${CHECK_AVAILABILITY} {}`], step: 'checking' },
+  { name: 'booking carries on as alone', inputs: [digit('2'), handedTo('booking'), result(SLOTS), digit('2')], expect: [`tool ${BOOK_APPOINTMENT} {"slotId":"2026-11-24T11:00"}`], step: 'booking' },
+  { name: 'the specialist already serving is not handed to again', inputs: [digit('2'), handedTo('booking'), result(SLOTS), digit('*'), digit('2')], expect: [`tool ${CHECK_AVAILABILITY} {}`] },
+  { name: '"book" by word hands off too', inputs: [intent('book')], expect: ['hand_off booking'] },
+  { name: '4 hands off to status', inputs: [digit('4')], expect: ['hand_off status'], step: 'handingOff' },
+  { name: "then the caller's own bookings are looked up", inputs: [digit('4'), handedTo('status')], expect: [`tool ${CHECK_BOOKING_STATUS} {}`], step: 'checkingStatus' },
+  { name: 'the status by word', inputs: [intent('status')], expect: ['hand_off status'] },
+  { name: 'the status by word while choosing a slot', inputs: [digit('2'), handedTo('booking'), result(SLOTS), intent('status')], expect: ['hand_off status'] },
+  {
+    name: 'bookings are said soonest first, each paid or due, then the menu',
+    inputs: [digit('4'), handedTo('status'), result({ bookings: [TOMORROW_DUE, TODAY_PAID] })],
+    expect: ['menu:statusIntro', 'menu:statusPaid', 'menu:statusDue', 'menu:anythingElse', ...teamMain],
+    step: 'main',
+  },
+  { name: 'no booking found', inputs: [digit('4'), handedTo('status'), result({ bookings: [], message: 'No upcoming booking.' })], expect: ['menu:statusNone', 'menu:anythingElse', ...teamMain], step: 'main' },
+  { name: 'a failed lookup', inputs: [digit('4'), handedTo('status'), result({ error: 'timeout', message: 'slow' })], expect: ['menu:statusFailed', ...teamMain], step: 'main' },
+  { name: 'bookings that cannot be said are a failed lookup', inputs: [digit('4'), handedTo('status'), result({ bookings: [{ start: 'soon' }] })], expect: ['menu:statusFailed', ...teamMain] },
+  { name: 'keys while a hand-off is out get a holding line', inputs: [digit('4'), digit('5')], expect: ['common:oneMoment'], step: 'handingOff' },
+  { name: '3 hands off to escalation first', inputs: [digit('3')], expect: ['hand_off escalation'], step: 'handingOff' },
+  { name: 'then the caller is transferred', inputs: [digit('3'), handedTo('escalation')], expect: ['handoff:connecting', 'TRANSFER'], step: 'done' },
+  { name: 'goodbye while a hand-off is out', inputs: [digit('2'), digit('0')], expect: ['common:goodbye', 'END'], step: 'done' },
+  { name: 'a stale hand-off answer is ignored', inputs: [digit('2'), { type: 'tool_result', callId: 'other', output: '{"ok":true}' }], expect: [], step: 'handingOff' },
+  { name: '1 looks the hours up in the knowledge texts', inputs: [digit('1')], expect: [`tool ${LOOKUP_FAQ} {}`], step: 'lookingUp' },
+  { name: 'the answer is said, then the menu', inputs: [digit('1'), result(knowledge)], expect: ['menu:hours', 'menu:anythingElse', ...teamMain], step: 'main' },
+  { name: "no answer: the menu's own hours text", inputs: [digit('1'), result({ found: false, message: 'none' })], expect: ['menu:hours', 'menu:anythingElse', ...teamMain] },
+];
+
+for (const row of teamRows) {
+  test(`menu: team: ${row.name}`, () => {
+    const { state, actions } = run(row.inputs, inTeam());
+    assert.deepEqual(describe(actions), row.expect);
+    if (row.step) assert.equal(state.step, row.step);
+  });
+}
+
+test('menu: team: a hand-off names the specialist, the intent and an English summary; the language is left to the session', () => {
+  const calls = [digit('2'), digit('4'), digit('3')].map((input) => run([input], inTeam()).actions[0]);
+  const args = calls.map((call) => (call?.type === 'call_tool' ? (JSON.parse(call.arguments) as { to: string; context: { intent: string; summary: string } }) : undefined));
+  assert.deepEqual(args.map((a) => [a?.to, a?.context.intent]), [['booking', 'booking'], ['status', 'status'], ['escalation', 'escalation']]);
+  for (const a of args) assert.match(a?.context.summary ?? '', /^The customer .{10,200} menu\.$/u);
+  assert.ok(calls.every((call) => call?.type === 'call_tool' && call.fill?.language === true));
+});
+
+test('menu: team: bookings are said in the offset they were written with, with their fee', () => {
+  const { actions } = run([digit('4'), handedTo('status'), result({ bookings: [TOMORROW_DUE] })], inTeam());
+  const due = actions.find((a) => a.type === 'say' && a.key === 'menu:statusDue');
+  assert.deepEqual(due?.type === 'say' ? [due.time, due.fee] : undefined, [{ iso: '2026-11-25T11:00:00+05:30', timeZone: '+05:30' }, { amount: 500, currency: 'INR' }]);
+  const intro = actions[0];
+  assert.equal(intro?.type === 'say' ? intro.count : undefined, 1);
+});
+
+test('menu: team: at most three bookings are said', () => {
+  const many = ['2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28'].map((day) => booking(`${day}T10:00:00+05:30`, false));
+  const { actions } = run([digit('4'), handedTo('status'), result({ bookings: many })], inTeam());
+  assert.equal(actions.filter((a) => a.type === 'say' && a.key === 'menu:statusDue').length, 3);
+});
+
+test("menu: team: the knowledge answer carries its language; the hours question is the session's to word", () => {
+  const asked = run([digit('1')], inTeam()).actions[0];
+  assert.deepEqual(asked?.type === 'call_tool' ? asked.fill : undefined, { question: 'menu:hoursQuestion' });
+  const said = run([digit('1'), result(knowledge)], inTeam()).actions[0];
+  assert.deepEqual(said?.type === 'say' ? said.written : undefined, { text: 'Open 9 to 5, every day.', locale: 'en' });
+});
+
+test('menu: team: a change of agent keeps the caller where they are and only changes the tools', () => {
+  const choosing = run([digit('2'), handedTo('booking'), result(SLOTS)], inTeam()).state;
+  const booker = menuTools([CHECK_AVAILABILITY, BOOK_APPOINTMENT, HAND_OFF]);
+  const changed = menuStep(choosing, { type: 'tools', tools: booker });
+  assert.deepEqual(changed.actions, []);
+  assert.deepEqual({ ...changed.state, tools: choosing.tools }, choosing);
+  assert.deepEqual(describe(run([digit('2')], changed.state).actions), [`tool ${BOOK_APPOINTMENT} {"slotId":"2026-11-24T11:00"}`]);
+  // The booking specialist has no knowledge texts: 1 says the menu's own hours text.
+  assert.deepEqual(describe(run([digit('*'), digit('1')], changed.state).actions), ['menu:hours', 'menu:anythingElse', ...teamMain]);
+});
+
+// ---- one agent on its own: the menu as it always was ----
+
+const aloneRows: Array<{ name: string; tools: string[]; inputs: MenuInput[]; expect: string[] }> = [
+  { name: 'no option 4 in the menu', tools: [CHECK_AVAILABILITY, BOOK_APPOINTMENT, LOOKUP_FAQ], inputs: [{ type: 'prompt' }], expect: main },
+  { name: '4 is not an option', tools: [CHECK_AVAILABILITY, BOOK_APPOINTMENT, LOOKUP_FAQ], inputs: [digit('4')], expect: ['menu:invalid', ...main] },
+  { name: 'the status by word is not an option', tools: [CHECK_AVAILABILITY, BOOK_APPOINTMENT], inputs: [intent('status')], expect: ['menu:invalid', ...main] },
+  { name: '1 says the hours text even with lookup_faq', tools: [CHECK_AVAILABILITY, BOOK_APPOINTMENT, LOOKUP_FAQ], inputs: [digit('1')], expect: ['menu:hours', 'menu:anythingElse', ...main] },
+  { name: '2 checks availability at once', tools: [CHECK_AVAILABILITY, BOOK_APPOINTMENT, LOOKUP_FAQ], inputs: [digit('2')], expect: [`tool ${CHECK_AVAILABILITY} {}`] },
+  { name: '3 transfers at once', tools: [CHECK_AVAILABILITY, BOOK_APPOINTMENT, LOOKUP_FAQ], inputs: [digit('3')], expect: ['handoff:connecting', 'TRANSFER'] },
+  { name: 'with the status tool, 4 looks the bookings up directly', tools: [CHECK_BOOKING_STATUS], inputs: [digit('4')], expect: [`tool ${CHECK_BOOKING_STATUS} {}`] },
+];
+
+for (const row of aloneRows) {
+  test(`menu: alone: ${row.name}`, () => {
+    const { actions } = run(row.inputs, initialMenuState('t', 'UTC', 0, menuTools(row.tools)));
+    assert.deepEqual(describe(actions), row.expect);
+  });
+}

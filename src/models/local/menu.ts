@@ -1,138 +1,74 @@
 // The local engine's brain: a pure, deterministic menu. (state, input) -> (next state, actions). No I/O, no clock,
 // no randomness, so every path can be tested as a table and replayed. The session turns actions into events:
 // prompts into speech or text, tool calls into `tool_call` events (the conversation runs the tools, exactly as it
-// does for cloud models), end and transfer into requests.
+// does for cloud models), end and transfer into requests. When the agent is one of a team, a choice that reveals
+// what the caller wants (book, their booking, a person) is first handed to the specialist with hand_off, so the
+// conversation's agent and intent follow the caller as they would with a cloud model.
 import type { Intent } from './keywords.ts';
+import { faqAnswer, handOffAgent, isSlot, parseBookings, parseObject } from './menu-results.ts';
+import {
+  BOOK_APPOINTMENT,
+  callTool,
+  CHECK_AVAILABILITY,
+  CHECK_BOOKING_STATUS,
+  HAND_OFF,
+  languageMenu,
+  LOOKUP_FAQ,
+  mainMenu,
+  MAX_OFFERED_SLOTS,
+  miss,
+  offersStatus,
+  RECORDING_OPT_OUT_KEY,
+  say,
+  speak,
+  usesFaq,
+} from './menu-state.ts';
+import type { Choice, MenuInput, MenuResult, MenuState, SayAction, Slot } from './menu-state.ts';
 
-export const CHECK_AVAILABILITY = 'check_availability';
-export const BOOK_APPOINTMENT = 'book_appointment';
-
-/** After this many inputs in a row that lead nowhere, the caller is handed to a person instead of looping. */
-export const MAX_MISSES = 3;
-
-export interface Slot {
-  readonly slotId: string;
-  /** ISO 8601 with offset. */
-  readonly start: string;
-}
-
-/** A prompt to say: an i18n key plus what fills it. The session renders it in the caller's language. */
-export interface SayAction {
-  readonly type: 'say';
-  readonly key: string;
-  readonly digit?: number;
-  /** Picks the plural form ("one time free" / "these times free"). */
-  readonly count?: number;
-  /** A moment to say in words ("tomorrow at 10 in the morning"), in the business's time zone. */
-  readonly time?: { readonly iso: string; readonly timeZone: string };
-  /** An option of the language menu, by index: said in that language and voice, not the session's. */
-  readonly language?: number;
-}
-
-export type MenuAction =
-  | SayAction
-  | { readonly type: 'call_tool'; readonly callId: string; readonly name: string; readonly arguments: string }
-  | { readonly type: 'end'; readonly reason: string }
-  | { readonly type: 'transfer'; readonly reason: string }
-  /** The caller chose option `index` of the language menu: everything after this is in that language. */
-  | { readonly type: 'set_language'; readonly index: number }
-  /** The caller opted out of recording after the notice; the conversation stops recording. */
-  | { readonly type: 'recording_off' };
-
-export type MenuInput =
-  /** The conversation asked for a response: say where we are. */
-  | { readonly type: 'prompt' }
-  /** A keypad digit, or a digit read from text. */
-  | { readonly type: 'digit'; readonly digit: string }
-  | { readonly type: 'intent'; readonly intent: Intent }
-  /** Text in which nothing matched. */
-  | { readonly type: 'unrecognized' }
-  /** The caller spoke; there is no recogniser to know what they said. */
-  | { readonly type: 'speech' }
-  | { readonly type: 'tool_result'; readonly callId: string; readonly output: string }
-  /** The recording notice (with its opt-out: key 8 or the words) was given. */
-  | { readonly type: 'recording_notice' }
-  /** The language was settled another way (the customer wrote in it, the conversation set it): no language menu. */
-  | { readonly type: 'language_set' };
-
-export type MenuStep = 'language' | 'main' | 'checking' | 'choosing' | 'booking' | 'done';
-
-export interface MenuState {
-  readonly step: MenuStep;
-  /** Slots on offer while choosing. */
-  readonly slots: readonly Slot[];
-  readonly timeZone: string;
-  /** The tool call we wait for in checking and booking. */
-  readonly pendingCallId: string | undefined;
-  /** What 9 / "repeat" says again. */
-  readonly lastPrompt: readonly SayAction[];
-  readonly misses: number;
-  /** Call ids are `${callIdPrefix}-${n}`: the prefix is unique per session so idempotency keys never collide. */
-  readonly callIdPrefix: string;
-  readonly callCount: number;
-  /** Options of the language menu (digits 1..languages); 0 when there is none. */
-  readonly languages: number;
-  /** The recording notice was given, so 8 and "do not record" opt out. */
-  readonly recordingNotice: boolean;
-  readonly recordingOff: boolean;
-}
-
-export interface MenuResult {
-  readonly state: MenuState;
-  readonly actions: readonly MenuAction[];
-}
-
-const say = (key: string, extra: Omit<SayAction, 'type' | 'key'> = {}): SayAction => ({ type: 'say', key, ...extra });
-const MAIN: readonly SayAction[] = [say('menu:main')];
-
-/** The key that opts out of recording once the notice has been given. */
-export const RECORDING_OPT_OUT_KEY = '8';
-
-/** Digits 1..9 choose a language; more options than keys cannot be offered. */
-export const MAX_LANGUAGES = 9;
-
-function languageMenu(languages: number): readonly SayAction[] {
-  return Array.from({ length: languages }, (_, index) => say('menu:languageOption', { digit: index + 1, language: index }));
-}
-
-/**
- * The state before the first prompt. With two or more `languages` the first prompt is the language menu (each
- * option in its own language), else the main menu.
- */
-export function initialMenuState(callIdPrefix: string, timeZone = 'UTC', languages = 0): MenuState {
-  const offered = languages >= 2 ? Math.min(languages, MAX_LANGUAGES) : 0;
-  return {
-    step: offered > 0 ? 'language' : 'main',
-    slots: [],
-    timeZone,
-    pendingCallId: undefined,
-    lastPrompt: offered > 0 ? languageMenu(offered) : MAIN,
-    misses: 0,
-    callIdPrefix,
-    callCount: 0,
-    languages: offered,
-    recordingNotice: false,
-    recordingOff: false,
-  };
-}
+export {
+  BOOK_APPOINTMENT,
+  CHECK_AVAILABILITY,
+  CHECK_BOOKING_STATUS,
+  HAND_OFF,
+  initialMenuState,
+  LOOKUP_FAQ,
+  MAX_LANGUAGES,
+  MAX_MISSES,
+  MAX_OFFERED_SLOTS,
+  menuTools,
+  NO_TOOLS,
+  offersStatus,
+  RECORDING_OPT_OUT_KEY,
+} from './menu-state.ts';
+export type { Choice, MenuAction, MenuInput, MenuResult, MenuState, MenuStep, MenuTools, SayAction, Slot } from './menu-state.ts';
 
 /** Keypad meaning of each word choice in the main menu, so digits and words share one path. */
-const INTENT_DIGIT: Readonly<Partial<Record<Intent, string>>> = { hours: '1', book: '2', human: '3', repeat: '9', goodbye: '0', menu: '*' };
+const INTENT_DIGIT: Readonly<Partial<Record<Intent, string>>> = { hours: '1', book: '2', human: '3', status: '4', repeat: '9', goodbye: '0', menu: '*' };
 
-/** Slots are chosen with 1..3: 0 (goodbye) and 9 (repeat) keep their meaning while choosing. */
-export const MAX_OFFERED_SLOTS = 3;
+/** Bookings said at most in one answer: a longer list is more than a caller can hold. */
+export const MAX_TOLD_BOOKINGS = 3;
+
+/** Who in the team serves each choice, the intent it tags the conversation with, and the context it is handed. */
+const SPECIALISTS: Readonly<Record<Choice, { readonly to: string; readonly intent: string; readonly summary: string }>> = {
+  book: { to: 'booking', intent: 'booking', summary: 'The customer chose booking an appointment from the menu.' },
+  status: { to: 'status', intent: 'status', summary: 'The customer chose hearing when their booking is and what they owe from the menu.' },
+  human: { to: 'escalation', intent: 'escalation', summary: 'The customer asked for a person from the menu.' },
+};
 
 export function menuStep(state: MenuState, input: MenuInput): MenuResult {
   if (state.step === 'done') return { state, actions: [] };
   if (input.type === 'tool_result') return onToolResult(state, input.callId, input.output);
+  // A hand-off changes who the menu works for, not where the caller is: the menu carries on from here.
+  if (input.type === 'tools') return { state: { ...state, tools: input.tools }, actions: [] };
   if (input.type === 'recording_notice') return { state: { ...state, recordingNotice: true }, actions: [] };
-  if (input.type === 'language_set') return { state: state.step === 'language' ? { ...state, step: 'main', lastPrompt: MAIN, misses: 0 } : state, actions: [] };
+  if (input.type === 'language_set') return { state: state.step === 'language' ? { ...state, step: 'main', lastPrompt: mainMenu(state.tools), misses: 0 } : state, actions: [] };
 
   const intent = input.type === 'intent' ? input.intent : undefined;
   const key = input.type === 'digit' ? input.digit : undefined;
   // In the language menu its digits choose a language, before any other meaning they have.
   if (state.step === 'language' && key !== undefined && /^[1-9]$/u.test(key) && Number(key) <= state.languages) {
-    return { state: { ...state, step: 'main', lastPrompt: MAIN, misses: 0 }, actions: [{ type: 'set_language', index: Number(key) - 1 }, ...MAIN] };
+    const main = mainMenu(state.tools);
+    return { state: { ...state, step: 'main', lastPrompt: main, misses: 0 }, actions: [{ type: 'set_language', index: Number(key) - 1 }, ...main] };
   }
   if (intent === 'noRecord' || (key === RECORDING_OPT_OUT_KEY && state.recordingNotice)) {
     // Without a notice there is no recording to stop: the words are just not a menu choice.
@@ -147,9 +83,7 @@ export function menuStep(state: MenuState, input: MenuInput): MenuResult {
 
   // Asking for a person and saying goodbye work everywhere, even while a tool call is out. While choosing, the
   // key 3 picks the third slot, so only the word asks for a person there.
-  if (intent === 'human' || (key === '3' && state.step !== 'choosing')) {
-    return { state: { ...state, step: 'done' }, actions: [say('handoff:connecting'), { type: 'transfer', reason: 'caller asked for a person' }] };
-  }
+  if (intent === 'human' || (key === '3' && state.step !== 'choosing')) return choose(state, 'human');
   if (intent === 'goodbye' || key === '0') {
     return { state: { ...state, step: 'done' }, actions: [say('common:goodbye'), { type: 'end', reason: 'caller said goodbye' }] };
   }
@@ -157,6 +91,9 @@ export function menuStep(state: MenuState, input: MenuInput): MenuResult {
   switch (state.step) {
     case 'checking':
     case 'booking':
+    case 'handingOff':
+    case 'checkingStatus':
+    case 'lookingUp':
       // The tool's answer will speak; anything else now only earns a short holding line.
       return { state, actions: input.type === 'prompt' ? [] : [say('common:oneMoment')] };
     case 'language':
@@ -174,7 +111,7 @@ function here(state: MenuState): readonly SayAction[] {
     case 'language':
       return languageMenu(state.languages);
     case 'main':
-      return MAIN;
+      return mainMenu(state.tools);
     case 'choosing':
       return offer(state, state.slots);
     default:
@@ -186,14 +123,14 @@ function optOut(state: MenuState): MenuResult {
   const again = here(state);
   const confirm = [say('common:recordingOff'), ...again];
   // Asked twice: confirm again, but the conversation has already stopped recording.
-  const actions: MenuAction[] = state.recordingOff ? confirm : [{ type: 'recording_off' }, ...confirm];
+  const actions: MenuResult['actions'] = state.recordingOff ? confirm : [{ type: 'recording_off' }, ...confirm];
   return { state: { ...state, recordingOff: true, ...(again.length > 0 ? { lastPrompt: again, misses: 0 } : {}) }, actions };
 }
 
 function onLanguage(state: MenuState, input: MenuInput, intent: Intent | undefined): MenuResult {
   const options = languageMenu(state.languages);
   // A menu word ("book", "समय") skips the choice: the customer has already shown which language they use.
-  if (intent !== undefined && intent !== 'repeat') return menuStep({ ...state, step: 'main', lastPrompt: MAIN, misses: 0 }, input);
+  if (intent !== undefined && intent !== 'repeat') return menuStep({ ...state, step: 'main', lastPrompt: mainMenu(state.tools), misses: 0 }, input);
   switch (input.type) {
     case 'prompt':
     case 'intent': // repeat
@@ -208,42 +145,50 @@ function onLanguage(state: MenuState, input: MenuInput, intent: Intent | undefin
   }
 }
 
-function speak(state: MenuState, prompt: readonly SayAction[], patch: Partial<MenuState> = {}): MenuResult {
-  return { state: { ...state, misses: 0, ...patch, lastPrompt: prompt }, actions: prompt };
+/**
+ * Acts on a choice. In a team the specialist that serves it is told first (hand_off with the intent and a summary)
+ * and the menu acts once that answers; when that specialist already serves, or the agent works alone, at once.
+ */
+function choose(state: MenuState, choice: Choice): MenuResult {
+  const specialist = SPECIALISTS[choice];
+  if (!state.tools.handOff || state.agent === specialist.to) return act(state, choice);
+  const args = { to: specialist.to, context: { intent: specialist.intent, summary: specialist.summary } };
+  return callTool({ ...state, slots: [], afterHandOff: choice }, 'handingOff', HAND_OFF, args, [], { language: true });
 }
 
-function callTool(state: MenuState, step: 'checking' | 'booking', name: string, args: object, before: readonly SayAction[] = []): MenuResult {
-  const callCount = state.callCount + 1;
-  const callId = `${state.callIdPrefix}-${callCount}`;
-  return {
-    state: { ...state, step, pendingCallId: callId, callCount, misses: 0 },
-    actions: [...before, { type: 'call_tool', callId, name, arguments: JSON.stringify(args) }],
-  };
-}
-
-/** A wrong key or an utterance we cannot read: explain and re-prompt, or hand over after MAX_MISSES. */
-function miss(state: MenuState, explanation: SayAction, reprompt: readonly SayAction[]): MenuResult {
-  const misses = state.misses + 1;
-  if (misses >= MAX_MISSES) {
-    return { state: { ...state, step: 'done', misses }, actions: [say('handoff:noMatch'), { type: 'transfer', reason: 'no valid input after repeated tries' }] };
+function act(state: MenuState, choice: Choice): MenuResult {
+  switch (choice) {
+    case 'book':
+      return callTool({ ...state, slots: [] }, 'checking', CHECK_AVAILABILITY, {});
+    case 'status':
+      // No bookingId: the caller's own upcoming bookings.
+      return callTool({ ...state, slots: [] }, 'checkingStatus', CHECK_BOOKING_STATUS, {});
+    case 'human':
+      return { state: { ...state, step: 'done' }, actions: [say('handoff:connecting'), { type: 'transfer', reason: 'caller asked for a person' }] };
   }
-  return { state: { ...state, misses, lastPrompt: reprompt }, actions: [explanation, ...reprompt] };
+}
+
+function hours(state: MenuState): MenuResult {
+  if (usesFaq(state.tools)) return callTool(state, 'lookingUp', LOOKUP_FAQ, {}, [], { question: 'menu:hoursQuestion' });
+  return speak(state, [say('menu:hours'), say('menu:anythingElse'), ...mainMenu(state.tools)]);
 }
 
 function onMain(state: MenuState, input: MenuInput, digit: string | undefined): MenuResult {
-  if (input.type === 'prompt') return speak(state, MAIN);
-  if (input.type === 'speech') return miss(state, say('common:noSpeech'), MAIN);
+  const main = mainMenu(state.tools);
+  if (input.type === 'prompt') return speak(state, main);
+  if (input.type === 'speech') return miss(state, say('common:noSpeech'), main);
+  if (digit === '4' && offersStatus(state.tools)) return choose(state, 'status');
   switch (digit) {
     case '1':
-      return speak(state, [say('menu:hours'), say('menu:anythingElse'), ...MAIN]);
+      return hours(state);
     case '2':
-      return callTool(state, 'checking', CHECK_AVAILABILITY, {});
+      return choose(state, 'book');
     case '9':
       return speak(state, state.lastPrompt);
     case '*':
-      return speak(state, MAIN);
+      return speak(state, main);
     default:
-      return miss(state, say('menu:invalid'), MAIN);
+      return miss(state, say('menu:invalid'), main);
   }
 }
 
@@ -257,7 +202,7 @@ function offer(state: MenuState, slots: readonly Slot[]): readonly SayAction[] {
 
 function onChoosing(state: MenuState, input: MenuInput): MenuResult {
   const slotOffer = offer(state, state.slots);
-  const backToMain = (): MenuResult => speak(state, MAIN, { step: 'main', slots: [] });
+  const backToMain = (): MenuResult => speak(state, mainMenu(state.tools), { step: 'main', slots: [] });
   switch (input.type) {
     case 'prompt':
       return speak(state, slotOffer);
@@ -268,6 +213,7 @@ function onChoosing(state: MenuState, input: MenuInput): MenuResult {
     case 'intent':
       if (input.intent === 'hours') return speak(state, [say('menu:hours'), ...slotOffer]);
       if (input.intent === 'menu') return backToMain();
+      if (input.intent === 'status' && offersStatus(state.tools)) return choose(state, 'status');
       return speak(state, slotOffer); // book, repeat
     case 'digit': {
       if (input.digit === '9') return speak(state, slotOffer);
@@ -286,40 +232,50 @@ function onToolResult(state: MenuState, callId: string, output: string): MenuRes
   if (callId !== state.pendingCallId) return { state, actions: [] };
   const result = parseObject(output);
   const cleared: MenuState = { ...state, pendingCallId: undefined };
-  const failed = (): MenuResult => speak(cleared, [say('booking:failed'), ...MAIN], { step: 'main', slots: [] });
+  const main = mainMenu(state.tools);
+  const toMain = { step: 'main', slots: [] } as const;
+  const failed = (): MenuResult => speak(cleared, [say('booking:failed'), ...main], toMain);
 
-  if (state.step === 'checking') {
-    if (result === undefined || !Array.isArray(result['slots'])) return failed();
-    const slots = result['slots'].filter(isSlot).slice(0, MAX_OFFERED_SLOTS);
-    const timeZone = typeof result['timeZone'] === 'string' ? result['timeZone'] : state.timeZone;
-    if (slots.length === 0) return speak(cleared, [say('booking:noSlots'), ...MAIN], { step: 'main', slots: [] });
-    const next: MenuState = { ...cleared, step: 'choosing', slots, timeZone };
-    return speak(next, offer(next, slots));
+  switch (state.step) {
+    case 'handingOff': {
+      // Refused or not, the menu still does what the caller chose: a hand-off only tags who serves it.
+      const choice = state.afterHandOff;
+      if (choice === undefined) return speak(cleared, main, toMain);
+      const agent = handOffAgent(result, SPECIALISTS[choice].to) ?? state.agent;
+      return act({ ...cleared, agent, afterHandOff: undefined }, choice);
+    }
+    case 'checkingStatus': {
+      const bookings = parseBookings(result);
+      if (bookings === undefined) return speak(cleared, [say('menu:statusFailed'), ...main], toMain);
+      if (bookings.length === 0) return speak(cleared, [say('menu:statusNone'), say('menu:anythingElse'), ...main], toMain);
+      const told = bookings.slice(0, MAX_TOLD_BOOKINGS);
+      const each = told.map((booking) => say(booking.paid ? 'menu:statusPaid' : 'menu:statusDue', { time: { iso: booking.start, timeZone: booking.offset }, fee: booking.fee }));
+      return speak(cleared, [say('menu:statusIntro', { count: told.length }), ...each, say('menu:anythingElse'), ...main], toMain);
+    }
+    case 'lookingUp': {
+      // Without an answer in the caller's language the menu's own hours text is said.
+      const written = faqAnswer(result);
+      return speak(cleared, [say('menu:hours', written ? { written } : {}), say('menu:anythingElse'), ...main], toMain);
+    }
+    case 'checking': {
+      if (result === undefined || !Array.isArray(result['slots'])) return failed();
+      const slots = result['slots'].filter(isSlot).slice(0, MAX_OFFERED_SLOTS);
+      const timeZone = typeof result['timeZone'] === 'string' ? result['timeZone'] : state.timeZone;
+      if (slots.length === 0) return speak(cleared, [say('booking:noSlots'), ...main], toMain);
+      const next: MenuState = { ...cleared, step: 'choosing', slots, timeZone };
+      return speak(next, offer(next, slots));
+    }
+    case 'booking':
+      if (result !== undefined && typeof result['bookingId'] === 'string' && typeof result['start'] === 'string') {
+        const confirmed = say('booking:confirmed', { time: { iso: result['start'], timeZone: state.timeZone } });
+        return speak(cleared, [confirmed, say('menu:anythingElse'), ...main], toMain);
+      }
+      if (result !== undefined && result['error'] === 'slot_taken') {
+        // Someone else got there first: look again rather than send the caller back to the start.
+        return callTool({ ...cleared, slots: [] }, 'checking', CHECK_AVAILABILITY, {}, [say('booking:taken')]);
+      }
+      return failed();
+    default:
+      return { state, actions: [] };
   }
-
-  // booking
-  if (result !== undefined && typeof result['bookingId'] === 'string' && typeof result['start'] === 'string') {
-    const confirmed = say('booking:confirmed', { time: { iso: result['start'], timeZone: state.timeZone } });
-    return speak(cleared, [confirmed, say('menu:anythingElse'), ...MAIN], { step: 'main', slots: [] });
-  }
-  if (result !== undefined && result['error'] === 'slot_taken') {
-    // Someone else got there first: look again rather than send the caller back to the start.
-    return callTool({ ...cleared, slots: [] }, 'checking', CHECK_AVAILABILITY, {}, [say('booking:taken')]);
-  }
-  return failed();
-}
-
-function parseObject(output: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(output);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isSlot(value: unknown): value is Slot {
-  if (typeof value !== 'object' || value === null) return false;
-  const slot = value as Record<string, unknown>;
-  return typeof slot['slotId'] === 'string' && typeof slot['start'] === 'string' && !Number.isNaN(Date.parse(slot['start']));
 }

@@ -1,7 +1,7 @@
 // Renders the menu's say actions as words in the caller's language: spoken wording for voice, the `_text` variant
-// for chat, options of the language menu each in its own language, and moments as a person says them ("tomorrow
-// at 10 in the morning", "कल सुबह 10 बजे", "amanhã às 10h").
-import { formatTime } from '../../i18n/format.ts';
+// for chat, options of the language menu each in its own language, moments as a person says them ("tomorrow
+// at 10 in the morning", "कल सुबह 10 बजे", "amanhã às 10h") and fees with their currency ("500 rupees", "₹500").
+import { formatAmount, formatTime } from '../../i18n/format.ts';
 import { resolveLocale, t } from '../../i18n/i18n.ts';
 import type { SayAction } from './menu.ts';
 
@@ -24,11 +24,13 @@ export function promptLocale(action: SayAction, context: Pick<PromptContext, 'lo
 
 export function renderPrompt(action: SayAction, context: PromptContext): string {
   const locale = promptLocale(action, context);
+  if (action.written !== undefined && resolveLocale(action.written.locale) === resolveLocale(locale)) return action.written.text;
   const vars: Record<string, unknown> = { business: context.business };
   if (action.digit !== undefined) vars['digit'] = action.digit;
   if (action.count !== undefined) vars['count'] = action.count;
   if (action.language !== undefined) vars['language'] = t(locale, 'common:languageName');
   if (action.time !== undefined) vars['when'] = sayMoment(action.time.iso, action.time.timeZone, { ...context, locale });
+  if (action.fee !== undefined) vars['fee'] = formatAmount(action.fee.amount, locale, { currency: action.fee.currency, style: context.text ? 'text' : 'speech' });
   if (context.text) vars['context'] = 'text'; // i18next falls back to the plain key when no `_text` variant exists
   return t(locale, action.key, vars);
 }
@@ -88,8 +90,29 @@ function clockParts(at: number, timeZone: string, locale: string, textLocale: st
   return { clock, period, count: Number(hour) };
 }
 
-/** A slot's start in words: relative day (today, tomorrow), weekday within a week, else weekday and date. */
+const FIXED_OFFSET = /^([+-])(\d{2}):(\d{2})$/u;
+
+/**
+ * A fixed offset ("+05:30") in milliseconds, or undefined for an IANA zone name. Intl in Node 20 takes no offsets
+ * as time zones, so a moment known only with its offset is shifted by it and said in UTC.
+ */
+function fixedOffsetMs(timeZone: string): number | undefined {
+  const match = FIXED_OFFSET.exec(timeZone);
+  if (!match) return undefined;
+  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) * 60_000;
+}
+
+/**
+ * A slot's start in words: relative day (today, tomorrow), weekday within a week, else weekday and date. `timeZone`
+ * is an IANA name, or a fixed offset ("+05:30") for a moment known only by the offset it was written with.
+ */
 export function sayMoment(iso: string, timeZone: string, context: Pick<PromptContext, 'locale' | 'now'> & { readonly text?: boolean }): string {
+  const shift = fixedOffsetMs(timeZone);
+  if (shift !== undefined) {
+    const at = Date.parse(iso);
+    if (Number.isNaN(at)) return iso;
+    return sayMoment(new Date(at + shift).toISOString(), 'UTC', { ...context, now: context.now + shift });
+  }
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return iso;
   const locale = formatLocale(context.locale);

@@ -1,6 +1,7 @@
 // One conversation with OpenAI Realtime over one WebSocket, behind the ModelSession contract. Opening it runs the
 // handshake (session.created -> session.update -> session.updated -> history restored); after that, caller input
-// goes out as client events and server events come back as ModelEvents. The socket is watched by a heartbeat, and
+// goes out as client events and server events come back as ModelEvents; a language switch or a hand-over to
+// another agent is a later session.update on the same connection. The socket is watched by a heartbeat, and
 // whatever ends it (our close, a dropped socket, an expired session, a dead peer) produces exactly one `closed`.
 import { WebSocket } from 'ws';
 import type { Pcm16Frame } from '../../core/audio.ts';
@@ -8,6 +9,7 @@ import { CANONICAL_SAMPLE_RATE } from '../../core/audio.ts';
 import type { Logger } from '../../core/channel.ts';
 import { ModelUnavailableError } from '../../core/model.ts';
 import type { ModelCapabilities, ModelEvent, ModelEventHandler, ModelFailure, ModelSession, ModelSessionOptions } from '../../core/model.ts';
+import type { AnyToolSpec } from '../../core/tool.ts';
 import * as wire from './client-events.ts';
 import type { ResponseParams } from './client-events.ts';
 import { classifyServerError, connectTimeout, handshakeFailure, heartbeatTimeout, networkFailure, socketClosed } from './failures.ts';
@@ -18,7 +20,7 @@ import { encodePcm16 } from './pcm-base64.ts';
 import { ResponseGate } from './response-gate.ts';
 import { parseServerEvent } from './server-events.ts';
 import type { RealtimeErrorBody, ServerEvent } from './server-events.ts';
-import { buildLocaleUpdate, buildSessionConfig } from './session-config.ts';
+import { buildAgentUpdate, buildLocaleUpdate, buildSessionConfig } from './session-config.ts';
 import type { SessionConfigSettings } from './session-config.ts';
 import { dial } from './socket.ts';
 
@@ -58,7 +60,8 @@ const sayInstructions = (text: string): string =>
 
 export class OpenAISession implements ModelSession {
   readonly capabilities = OPENAI_CAPABILITIES;
-  readonly #setup: OpenAISessionSetup;
+  /** What the session serves now: a language switch or a new agent replaces the options' locale, instructions and tools. */
+  #setup: OpenAISessionSetup;
   readonly #log: Logger;
   readonly #socket: WebSocket;
   readonly #heartbeat: Heartbeat;
@@ -208,7 +211,32 @@ export class OpenAISession implements ModelSession {
   }
 
   setLocale(locale: string, instructions: string): void {
-    if (this.#phase === 'open') this.#send(wire.sessionUpdate(buildLocaleUpdate(locale, instructions, this.#setup.settings)));
+    if (this.#phase !== 'open') return;
+    this.#serve({ locale, instructions });
+    this.#send(wire.sessionUpdate(buildLocaleUpdate(locale, instructions, this.#setup.settings)));
+  }
+
+  /**
+   * Hands the conversation to another agent on this connection: the items stay, so the new agent hears everything
+   * said so far. A tool whose schema cannot be exported ends the session as it would have refused to open with it
+   * (`invalid_tools`, fall back): carrying on with the old agent's tools while the conversation runs the new
+   * agent's would let the model call tools nobody answers.
+   */
+  updateAgent(instructions: string, tools: readonly AnyToolSpec[]): void {
+    if (this.#phase !== 'open') return;
+    let update: wire.SessionConfig;
+    try {
+      update = buildAgentUpdate(instructions, tools);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return this.#lost({ code: 'invalid_tools', message, retryable: false, fallback: true });
+    }
+    this.#serve({ instructions, tools });
+    this.#send(wire.sessionUpdate(update));
+  }
+
+  #serve(change: Partial<Pick<ModelSessionOptions, 'locale' | 'instructions' | 'tools'>>): void {
+    this.#setup = { ...this.#setup, options: { ...this.#setup.options, ...change } };
   }
 
   close(): Promise<void> {

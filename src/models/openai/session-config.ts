@@ -3,6 +3,7 @@
 // itself, and transcription of the caller in the conversation's language.
 import type { ModelSessionOptions } from '../../core/model.ts';
 import { CANONICAL_SAMPLE_RATE } from '../../core/audio.ts';
+import type { AnyToolSpec } from '../../core/tool.ts';
 import { toolJsonSchema } from '../../agent/tool-schema.ts';
 import type { SessionConfig } from './client-events.ts';
 
@@ -63,9 +64,23 @@ export function buildSessionConfig(options: ModelSessionOptions, settings: Sessi
     output_modalities: [options.audioOutput ? 'audio' : 'text'],
     instructions: options.instructions,
     audio,
-    tools: options.tools.map((tool) => ({ type: 'function', name: tool.name, description: tool.description, parameters: toolJsonSchema(tool) })),
+    tools: functionTools(options.tools),
     tool_choice: 'auto',
   };
+}
+
+/** The agent's tools as GA function tools. Throws when a tool's schema cannot be exported. */
+function functionTools(tools: readonly AnyToolSpec[]): Record<string, unknown>[] {
+  return tools.map((tool) => ({ type: 'function', name: tool.name, description: tool.description, parameters: toolJsonSchema(tool) }));
+}
+
+/**
+ * A hand-over to another agent: only its instructions and tools. session.update changes just the fields it
+ * names, so the voice (fixed after the first audio anyway), formats, turn detection and transcription stay, and
+ * the conversation items stay too. `tools` replaces the whole list, so the previous agent's tools are gone.
+ */
+export function buildAgentUpdate(instructions: string, tools: readonly AnyToolSpec[]): SessionConfig {
+  return { type: 'realtime', instructions, tools: functionTools(tools), tool_choice: 'auto' };
 }
 
 /** A mid-call language switch: new instructions and transcription language. The voice stays (OpenAI fixes it at the first audio). */
