@@ -1,13 +1,14 @@
 // One conversation: joins one channel connection and one model session. It owns the lifecycle: the AI disclosure
-// first, barge-in (clear, truncate at what was heard, drop late audio), tool calls (tool-calls.ts), answers on chat
-// channels (reply-delivery.ts), transcripts in the store, a maximum duration, and a clean end that releases every
+// first, barge-in (clear, truncate at what was heard, drop late audio), the customer's messages (customer-input.ts),
+// tool calls (tool-calls.ts), hand-offs between agents (agent-switch.ts), answers on chat channels
+// (reply-delivery.ts), transcripts and figures in the store, a maximum duration, and a clean end that releases every
 // timer and socket.
 import type { InboundEvent, Logger } from '../core/channel.ts';
 import type { ModelEvent, ModelSession } from '../core/model.ts';
-import { CANONICAL_SAMPLE_RATE, FRAME_MS, FRAME_SAMPLES } from '../core/audio.ts';
+import { FRAME_MS } from '../core/audio.ts';
 import type { ConversationControl, ToolSpec } from '../core/tool.ts';
-import { teamTools, type Agent } from '../agent/agent.ts';
-import { isIntent } from '../agent/intents.ts';
+import { teamTools } from '../agent/agent.ts';
+import { AgentSwitch } from './agent-switch.ts';
 import { describeError } from '../errors.ts';
 import { SpeechDetector } from '../audio/vad.ts';
 import { languageForReply } from '../i18n/detect.ts';
@@ -20,11 +21,10 @@ import { Playout } from './playout.ts';
 import { DEFAULT_TOOL_FILLER_MS, ToolCalls } from './tool-calls.ts';
 import { TurnTiming } from './turn-timing.ts';
 import { ReplyDelivery } from './reply-delivery.ts';
+import { CustomerInput } from './customer-input.ts';
 import type { ConversationRecord, TranscriptEntry } from './records.ts';
 
 export type { ConversationCompliance, ConversationDeps, ConversationSettings } from './conversation-deps.ts';
-
-type PendingInput = { readonly kind: 'text' | 'dtmf'; readonly value: string } | { readonly kind: 'voice'; readonly pcm: Int16Array };
 
 export class Conversation {
   readonly id: string;
@@ -38,9 +38,8 @@ export class Conversation {
   private maxDurationTimer: NodeJS.Timeout | undefined;
   private currentResponseId: string | null = null;
   private readonly cancelledResponses = new Set<string>();
-  /** The member of the agent's team serving the conversation now, and the context it was handed. */
-  private agent: Agent;
-  private handOffContext: Readonly<Record<string, unknown>> | undefined;
+  /** The member of the agent's team serving the conversation now. */
+  private readonly agents: AgentSwitch;
   private readonly stats: ConversationStatsCollector;
   /** An end or hand-off a tool asked for, carried out once the model's next reply has been heard. */
   private readonly afterReply = new AfterReply({
@@ -53,8 +52,8 @@ export class Conversation {
   private readonly noticeResponses = new Set<string>();
   /** Our own VAD, for models that do not report the caller's speech over finished audio (initVad() first). */
   private speechDetector: SpeechDetector | null = null;
-  /** Typed text, keys and voice notes that arrived while no model session was open (connecting, reconnecting). */
-  private pendingInput: PendingInput[] = [];
+  /** Typed text, keys and voice notes on their way to the model (kept while no session is open). */
+  private readonly input: CustomerInput;
   private readonly replies: ReplyDelivery;
   private readonly timing: TurnTiming;
   private ending: Promise<void> | null = null;
@@ -68,12 +67,25 @@ export class Conversation {
     this.log = deps.log.child({ conversationId: this.id, channel: this.channel });
     // A chat that wakes up again carries on with the agent, context and figures its record holds.
     const previous = deps.resumed ? deps.previous : undefined;
-    this.agent = (previous?.agent ? deps.agent.team?.get(previous.agent) : undefined) ?? deps.agent;
-    this.handOffContext = previous?.agent ? previous.handOff : undefined;
     this.stats = new ConversationStatsCollector(previous?.stats);
+    this.agents = new AgentSwitch(
+      deps.agent,
+      {
+        log: this.log,
+        locale: () => this.locale,
+        session: () => this.session,
+        ended: () => this.ended,
+        renew: (reason) => this.link.renew(reason),
+        record: (entry) => this.record(entry),
+        updateRecord: (patch) => this.updateRecord(patch),
+        audit: (input) => this.compliance.audit(input),
+        handedOff: () => this.stats.handOff(),
+      },
+      previous,
+    );
     this.playout = new Playout((event) => connection.send(event), connection.capabilities.playbackMarks);
     this.timing = new TurnTiming(deps.metrics, this.stats);
-    const control: ConversationControl = { ...this.afterReply.control, handOff: (name, context) => this.handOff(name, context) };
+    const control: ConversationControl = { ...this.afterReply.control, handOff: (name, context) => this.agents.to(name, context) };
     this.toolCalls = new ToolCalls(
       {
         conversationId: this.id,
@@ -100,6 +112,16 @@ export class Conversation {
       { perTurn: deps.settings.toolCallsPerTurn, perConversation: deps.settings.toolCallsPerConversation },
     );
     this.replies = new ReplyDelivery(connection, (kind) => this.timing.answered(this.link.modelName, kind));
+    this.input = new CustomerInput({
+      replies: this.replies,
+      session: () => this.session,
+      locale: () => this.locale,
+      followLanguage: (text) => this.followLanguage(text),
+      record: (entry) => this.record(entry),
+      turnEnded: () => this.customerTurnEnded(),
+      audioSent: (ms) => this.stats.inputAudio(this.link.modelName, ms),
+      ...(deps.redactModelInput ? { redact: deps.redactModelInput } : {}),
+    });
     const subject = connection.info.from;
     this.compliance = new ComplianceDuties(deps.compliance, { id: this.id, channel: this.channel, ...(subject ? { subject } : {}) }, this.log);
     this.link = new ModelLink({
@@ -108,7 +130,7 @@ export class Conversation {
       ...(deps.prewarmed ? { prewarmed: deps.prewarmed } : {}),
       open: async (model) => {
         await this.writes; // the new session must see every transcript entry written so far
-        return deps.openSession(model, this.locale, this.agent, this.handOffContext);
+        return deps.openSession(model, this.locale, this.agents.agent, this.agents.context);
       },
       onEvent: (event) => this.onModelEvent(event),
       onSwitched: (kind, reason, interrupted) => this.onModelSwitched(kind, reason, interrupted),
@@ -154,7 +176,7 @@ export class Conversation {
     if (this.deps.resumed) {
       // The customer was told at the start of this conversation; a chat that wakes up again just carries on.
       if (fallbackReason) this.noteModelSwitch('fallback', fallbackReason);
-      if (!this.flushPendingInput()) session.createResponse();
+      if (!this.input.flush()) session.createResponse();
       return;
     }
     const disclosure = this.deps.translate(this.locale, 'common:disclosure', { business: settings.businessName });
@@ -172,7 +194,7 @@ export class Conversation {
       this.announceFallback(fallbackReason);
     }
     // The customer's first message (a chat that opened with a question) is answered instead of the menu.
-    if (!this.flushPendingInput()) session.createResponse();
+    if (!this.input.flush()) session.createResponse();
   }
 
   /** Follows the customer into another enabled language (typed text, or what the model heard). */
@@ -183,7 +205,7 @@ export class Conversation {
     if (next === this.locale) return;
     this.record({ role: 'system', kind: 'event', text: `language: ${this.locale} -> ${next}` });
     this.locale = next;
-    this.session?.setLocale(next, this.agent.instructions(next, this.handOffContext));
+    this.session?.setLocale(next, this.agents.instructions(next));
     this.updateRecord({ locale: next });
   }
 
@@ -200,15 +222,15 @@ export class Conversation {
         this.onCallerAudio(event.frame);
         return;
       case 'text':
-        this.deliverInput({ kind: 'text', value: event.text });
+        this.input.deliver({ kind: 'text', value: event.text });
         return;
       case 'voice_note':
-        this.deliverInput({ kind: 'voice', pcm: event.pcm });
+        this.input.deliver({ kind: 'voice', pcm: event.pcm });
         return;
       case 'dtmf':
         // A key press interrupts a prompt, as on any phone menu.
         this.interrupt('dtmf');
-        this.deliverInput({ kind: 'dtmf', value: event.digit });
+        this.input.deliver({ kind: 'dtmf', value: event.digit });
         return;
       case 'mark':
         this.playout.onMark(event.name);
@@ -233,51 +255,6 @@ export class Conversation {
   private customerTurnEnded(): void {
     this.timing.turnEnded();
     this.toolCalls.turnEnded();
-  }
-
-  /** Passes typed text, a key or a voice note to the model, or keeps it until a session is open. */
-  private deliverInput(input: PendingInput): void {
-    const session = this.session;
-    if (!session) {
-      this.pendingInput.push(input);
-      return;
-    }
-    if (input.kind === 'voice') return this.deliverVoiceNote(session, input.pcm);
-    const { kind, value } = input;
-    if (kind === 'text') {
-      this.followLanguage(value);
-      this.replies.answerWith(session, 'text');
-    }
-    this.record({ role: 'user', kind, text: value });
-    this.customerTurnEnded();
-    const redact = this.deps.redactModelInput;
-    if (kind === 'text') session.sendText(redact && !session.capabilities.local ? redact(value, this.locale) : value);
-    else session.sendDtmf(value);
-  }
-
-  /** A whole recorded message is one turn: its frames, then the end of the turn; the answer comes as a voice note. */
-  private deliverVoiceNote(session: ModelSession, pcm: Int16Array): void {
-    this.record({ role: 'user', kind: 'event', text: `voice note (${(pcm.length / CANONICAL_SAMPLE_RATE).toFixed(1)} s)` });
-    this.stats.inputAudio(this.link.modelName, (pcm.length / CANONICAL_SAMPLE_RATE) * 1000);
-    this.replies.answerWith(session, 'audio');
-    for (let offset = 0; offset < pcm.length; offset += FRAME_SAMPLES) {
-      if (offset + FRAME_SAMPLES <= pcm.length) session.sendAudio(pcm.subarray(offset, offset + FRAME_SAMPLES));
-      else {
-        const last = new Int16Array(FRAME_SAMPLES); // the tail, padded with silence to a whole frame
-        last.set(pcm.subarray(offset));
-        session.sendAudio(last);
-      }
-    }
-    session.commitAudio();
-    this.customerTurnEnded();
-  }
-
-  /** Delivers what was kept while no session was open; false when there was nothing. */
-  private flushPendingInput(): boolean {
-    const pending = this.pendingInput;
-    this.pendingInput = [];
-    for (const input of pending) this.deliverInput(input);
-    return pending.length > 0;
   }
 
   private onModelEvent(event: ModelEvent): void {
@@ -382,7 +359,7 @@ export class Conversation {
     this.replies.applyTo(this.session); // the new session answers the same way
     this.noteModelSwitch(kind, reason);
     if (kind === 'fallback') this.announceFallback(reason);
-    if (this.flushPendingInput()) return;
+    if (this.input.flush()) return;
     // After a fallback the local engine offers its menu; after a drop the cut-off answer is asked for again.
     if (kind === 'fallback' || interruptedResponse) this.session?.createResponse();
   }
@@ -400,34 +377,6 @@ export class Conversation {
     this.session?.say(this.deps.translate(this.locale, 'common:fallback'));
   }
 
-
-  /**
-   * Moves the conversation to another member of the agent's team with the context the hand_off tool validated: the
-   * record gets the agent and the intent, the transcript and audit trail get the hand-off, and the model serves the
-   * new agent (in place when the session can, else a new session opened with it and the history). Rejects with a
-   * message for the model.
-   */
-  private async handOff(name: string, context: Readonly<Record<string, unknown>>): Promise<void> {
-    const next = this.deps.agent.team?.get(name);
-    if (!next) {
-      const names = [...(this.deps.agent.team?.keys() ?? [])];
-      throw new Error(names.length > 0 ? `There is no agent named "${name}". Agents: ${names.join(', ')}.` : 'This assistant works alone: there is nobody to hand off to.');
-    }
-    if (this.ended) throw new Error('The conversation has ended.');
-    const from = this.agent.name ?? 'assistant';
-    const intent = isIntent(context.intent) ? context.intent : next.intent;
-    this.updateRecord({ agent: name, handOff: context, ...(intent ? { intent } : {}) });
-    if (next === this.agent) return; // already serving: the intent tag is all that may change
-    this.agent = next;
-    this.handOffContext = context;
-    this.stats.handOff();
-    this.record({ role: 'system', kind: 'event', text: `hand-off ${from} -> ${name}: ${JSON.stringify(context)}` });
-    this.compliance.audit({ type: 'agent_handoff', detail: { from, to: name, ...(intent ? { intent } : {}) } });
-    const session = this.session;
-    if (!session) return; // reconnecting: the next session opens with the new agent
-    if (session.updateAgent) return session.updateAgent(next.instructions(this.locale, context), next.tools);
-    if (!(await this.link.renew('agent_switch'))) this.log.warn({ from, to: name }, 'the model could not be renewed for the new agent; its next session will serve it');
-  }
 
   private async transfer(reason: string): Promise<void> {
     const { connection } = this.deps;

@@ -4,7 +4,7 @@
 import { FenceError, type ClaimOptions, type Lease, type QueuedJob, type SetOptions, type Store, type StreamEvent } from '../core/store.ts';
 import { GatewayError } from '../errors.ts';
 import { compareIds, ConsumerGroup, JobWaiters } from './memory-queue.ts';
-import { checkCount, checkFields, checkIndex, checkMaxLength, checkName, checkTime, checkTtl, checkWait, parseEventId, wrongType } from './store-arguments.ts';
+import { checkCount, checkFields, checkIndex, checkMaxLength, checkName, checkTime, checkTtl, checkClaim, parseEventId, wrongType } from './store-arguments.ts';
 
 type Entry =
   | { readonly type: 'string'; readonly value: string; expiresAt: number }
@@ -176,12 +176,7 @@ export class MemoryStore implements Store {
 
   async claimJobs(queue: string, group: string, consumer: string, options: ClaimOptions): Promise<QueuedJob[]> {
     this.#open();
-    checkName('queue', queue);
-    checkName('group', group);
-    checkName('consumer', consumer);
-    const count = checkCount(options.count);
-    const blockMs = checkWait('blockMs', options.blockMs);
-    const reclaimAfterMs = checkWait('reclaimAfterMs', options.reclaimAfterMs);
+    const { count, blockMs, reclaimAfterMs } = checkClaim(queue, group, consumer, options);
     const deadline = Date.now() + blockMs;
     for (;;) {
       const entry = this.#stream('claimJobs', queue);

@@ -15,7 +15,7 @@ import { describeError, GatewayError } from '../errors.ts';
 import { silentLogger } from '../log.ts';
 import { COMMAND_TIMEOUT_MS, endConnection, runScript, script, toFields, type Script } from './redis-commands.ts';
 import { RedisJobQueue } from './redis-queue.ts';
-import { checkCount, checkFields, checkIndex, checkMaxLength, checkName, checkTime, checkTtl, checkWait, parseEventId, wrongType } from './store-arguments.ts';
+import { checkCount, checkFields, checkIndex, checkMaxLength, checkName, checkTime, checkTtl, checkClaim, parseEventId, wrongType } from './store-arguments.ts';
 
 export interface RedisStoreOptions {
   /** redis:// or rediss:// URL, credentials included. */
@@ -229,12 +229,7 @@ export class RedisStore implements Store {
 
   async claimJobs(queue: string, group: string, consumer: string, options: ClaimOptions): Promise<QueuedJob[]> {
     this.#open();
-    checkName('queue', queue);
-    checkName('group', group);
-    checkName('consumer', consumer);
-    const count = checkCount(options.count);
-    const blockMs = checkWait('blockMs', options.blockMs);
-    const reclaimAfterMs = checkWait('reclaimAfterMs', options.reclaimAfterMs);
+    const { count, blockMs, reclaimAfterMs } = checkClaim(queue, group, consumer, options);
     try {
       return await this.#queue.claim(this.#key(queue), group, consumer, { count, blockMs, reclaimAfterMs });
     } catch (error) {

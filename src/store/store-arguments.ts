@@ -1,6 +1,7 @@
 // What both stores refuse, and in the same words, so a bad argument or a key of the wrong kind fails the same way on
 // MemoryStore as on RedisStore instead of only in production. The checks match what Redis accepts (Redis rejects
 // PX 0 with a cryptic message; LTRIM with a maxLength of 0 would silently keep the whole list).
+import type { ClaimOptions } from '../core/store.ts';
 
 export function checkTtl(ttlMs: number): number {
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be a positive number of milliseconds, got ${ttlMs}`);
@@ -58,4 +59,12 @@ export function checkName(kind: 'queue' | 'group' | 'consumer', name: string): s
 export function checkWait(name: 'blockMs' | 'reclaimAfterMs', ms: number): number {
   if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`${name} must be zero or a positive number of milliseconds, got ${ms}`);
   return Math.ceil(ms);
+}
+
+/** The arguments of claimJobs, checked alike by every store. */
+export function checkClaim(queue: string, group: string, consumer: string, options: ClaimOptions): ClaimOptions {
+  checkName('queue', queue);
+  checkName('group', group);
+  checkName('consumer', consumer);
+  return { count: checkCount(options.count), blockMs: checkWait('blockMs', options.blockMs), reclaimAfterMs: checkWait('reclaimAfterMs', options.reclaimAfterMs) };
 }
