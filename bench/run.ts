@@ -1,6 +1,7 @@
 // `npm run bench`: prints the gateway's performance figures. Not a test: nothing here passes or fails.
 // Options: CALLS=200 CALL_SECONDS=20 (concurrent simulated phone calls and how long each streams).
 import { cpus } from 'node:os';
+import { benchAnalytics } from './analytics.bench.ts';
 import { benchAudio } from './audio.bench.ts';
 import { benchCalls } from './calls.bench.ts';
 import { benchRedact } from './redact.bench.ts';
@@ -16,6 +17,8 @@ console.log('');
 benchWidgetMedia();
 await benchWidgetCalls();
 await benchWidgetGreeting();
+console.log('');
+await benchAnalytics();
 console.log('');
 await benchCalls({
   calls: Number(process.env.CALLS ?? 200),

@@ -2,7 +2,6 @@
 // channel, language, day or outcome). Pure: the caller reads the conversations, this only counts.
 import type { AggregateRow, ConversationAnalytics, GroupBy } from './analytics-types.ts';
 import { channelLabel, intentLabel, languageLabel, outcomeLabel } from './labels.ts';
-import { nearestRank } from './analysis/analyze-conversation.ts';
 
 export interface Aggregates {
   readonly total: AggregateRow;
@@ -47,7 +46,8 @@ export function row(key: string, members: readonly ConversationAnalytics[], days
   const rate = (part: number) => (conversations === 0 ? null : part / conversations);
   const completedDurations = members.filter((item) => item.outcome === 'completed').map((item) => item.durationMs);
   // Pooled samples, not an average of each conversation's percentiles: a long conversation weighs by its turns.
-  const latencies = members.flatMap((item) => item.turnLatenciesMs);
+  // Sorted once as numbers (a typed array sorts numerically, several times faster than a comparator) for both ranks.
+  const latencies = Float64Array.from(members.flatMap((item) => item.turnLatenciesMs)).sort();
   const totalCostUsd = sum(members.map((item) => item.costUsd));
   const dayIndex = new Map(days.map((day, i) => [day, i]));
   const trend = days.map(() => 0);
@@ -67,12 +67,18 @@ export function row(key: string, members: readonly ConversationAnalytics[], days
     escalationRate: rate(escalated),
     meanResolutionMs: completedDurations.length === 0 ? null : Math.round(sum(completedDurations) / completedDurations.length),
     meanSentiment: conversations === 0 ? null : round(sum(members.map((item) => item.sentiment)) / conversations, 3),
-    turnLatencyP50Ms: nearestRank(latencies, 50),
-    turnLatencyP95Ms: nearestRank(latencies, 95),
+    turnLatencyP50Ms: rankOf(latencies, 50),
+    turnLatencyP95Ms: rankOf(latencies, 95),
     meanCostUsd: conversations === 0 ? null : round(totalCostUsd / conversations, 6),
     totalCostUsd: round(totalCostUsd, 6),
     trend,
   };
+}
+
+/** Nearest-rank percentile of samples already sorted ascending; null when there are none. */
+function rankOf(sorted: Float64Array, percentile: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.max(1, Math.ceil((percentile / 100) * sorted.length)) - 1]!;
 }
 
 function sum(values: readonly number[]): number {
