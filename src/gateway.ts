@@ -202,6 +202,7 @@ function createCompliance(config: Config, store: Store, log: Logger) {
     redact: (text, locale) => redactPii(text, locale ? { locale } : {}),
     transcriptTtlMs: config.RETENTION_TRANSCRIPT_DAYS * DAY_MS,
     recordTtlMs: config.RETENTION_TRANSCRIPT_DAYS * DAY_MS,
+    otherDataTtlMs: config.RETENTION_ANALYTICS_DAYS * DAY_MS,
   });
   const retention = new RetentionSweeper({ audit, auditRetentionMs: config.RETENTION_AUDIT_DAYS * DAY_MS, log });
   const analytics = new AnalyticsStore(store, { ttlMs: config.RETENTION_ANALYTICS_DAYS * DAY_MS });
@@ -210,9 +211,13 @@ function createCompliance(config: Config, store: Store, log: Logger) {
 
 /** The worker that analyses ended conversations, unless ANALYTICS_WORKERS=0 leaves that to other instances. */
 function startAnalyticsWorker(config: Config, store: Store, compliance: ReturnType<typeof createCompliance>, metrics: GatewayMetrics, log: Logger): JobWorker | undefined {
-  if (config.ANALYTICS_WORKERS === 0) return undefined;
+  if (config.ANALYTICS_WORKERS === 0) {
+    if (store.kind === 'memory') log.warn({}, 'ANALYTICS_WORKERS=0 with the memory store: nothing will analyse ended conversations (another instance can only help through Redis)');
+    return undefined;
+  }
   const textModel = textModelFromConfig(config, log);
-  const job = new AnalyticsJob({ records: compliance.records, analytics: compliance.analytics, metrics, log, analysis: textModel ? { textModel } : {} });
+  const redact = (text: string, locale: string) => redactPii(text, { locale }).text;
+  const job = new AnalyticsJob({ records: compliance.records, analytics: compliance.analytics, metrics, log, analysis: textModel ? { textModel, redact } : {} });
   const worker = new JobWorker({
     store,
     queue: ANALYTICS_QUEUE,

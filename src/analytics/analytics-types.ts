@@ -32,6 +32,11 @@ export interface ConversationStats {
   /** Handed to a person (phone transfer or staff hand-off). */
   readonly transferred: boolean;
   readonly usage: Readonly<Record<string, UsageTotals>>;
+  /**
+   * Time the conversation was under way: a call from start to end, a chat from its start to its last message (not
+   * the idle wait before it closed), summed over the times a chat woke up again. Absent on older records.
+   */
+  readonly activeMs?: number;
 }
 
 export type Sentiment = 'negative' | 'neutral' | 'positive';

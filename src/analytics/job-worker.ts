@@ -36,6 +36,9 @@ export interface JobWorkerOptions {
   readonly log: Logger;
 }
 
+/** Between empty claims that did not wait: a queue polled this often is idle, not busy. */
+const MIN_IDLE_PAUSE_MS = 50;
+
 // Dead jobs are for an operator to look at, not to pile up for ever.
 const DEAD_LETTER_MAX_LENGTH = 10_000;
 
@@ -140,6 +143,8 @@ export class JobWorker {
       // Jobs claimed while stopping are run too: they are this worker's now, and are otherwise only taken over after
       // reclaimAfterMs.
       for (const job of jobs) this.#begin(job);
+      // A claim that does not wait (blockMs 0, or a store that returns at once) would otherwise spin the event loop.
+      if (jobs.length === 0 && this.#blockMs < MIN_IDLE_PAUSE_MS) await this.#pause(MIN_IDLE_PAUSE_MS);
     }
   }
 

@@ -13,6 +13,7 @@ import { Erasure } from './erasure.ts';
 import { Pseudonyms } from './pseudonyms.ts';
 import { AnalyticsStore } from '../analytics/analytics-store.ts';
 import { analysed } from '../../test/analytics-fixtures.ts';
+import { customerBookingsKey } from '../agent/tools/booking-records.ts';
 
 const fixtures = await storeFixtures();
 after(() => fixtures.close());
@@ -51,6 +52,7 @@ async function converse(parts: Parts, options: { id: string; channel: string; fr
   await audit.record({ type: 'handoff', conversationId: id, channel, detail: { reason: 'asked_for_human' } });
   await store.set(`model:${id}:gemini-handle`, `handle-for-${id}`, { ttlMs: 60_000 });
   await new AnalyticsStore(store).save(analysed({ conversationId: id, channel, summary: `${name} booked a visit` }));
+  await store.append(customerBookingsKey(from), `BK${id.slice(0, 6)}`); // the demo diary's list of their bookings
   await records.update(id, { status: 'ended', endedAt: Date.now(), endReason: 'caller_hangup' });
 }
 
@@ -82,6 +84,8 @@ for (const fixture of fixtures.all) {
         });
 
         const afterErasure = await dump();
+        for (const form of ['+919876543210', '919876543210@s.whatsapp.net']) assert.deepEqual(await store.range(customerBookingsKey(form), 0, -1), [], `no bookings listed for ${form}`);
+        assert.equal((await store.range(customerBookingsKey('+5511987654321'), 0, -1)).length, 1, 'the other customer keeps theirs');
         const traces = ['9876543210', call, chat, 'Priya', `handle-for-${call}`, `handle-for-${chat}`, `CA${call.replaceAll('-', '')}`];
         for (const trace of traces) assert.ok(!afterErasure.includes(trace), `nothing in the store contains ${JSON.stringify(trace)}`);
 

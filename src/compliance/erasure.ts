@@ -12,6 +12,7 @@ import type { ConversationRecords } from '../conversation/records.ts';
 import type { AuditLog } from './audit.ts';
 import type { ConsentStore } from './consent.ts';
 import { AnalyticsStore } from '../analytics/analytics-store.ts';
+import { customerBookingsKey } from '../agent/tools/booking-records.ts';
 
 /**
  * Keys other parts of the gateway write per conversation, beside records, transcripts, consent and the audit copy.
@@ -72,6 +73,9 @@ export class Erasure {
       transcriptEntries += erased.transcriptEntries;
       if (hadConsent) consentRecords += 1;
     }
+    // The demo diary's list of this customer's bookings, under each way their number reaches it (call or WhatsApp).
+    const digits = subject.replace(/\D/gu, '');
+    await Promise.all([subject, `+${digits}`, `${digits}@s.whatsapp.net`].map((form) => store.delete(customerBookingsKey(form))));
     await records.forgetSubject(subject);
     const conversations = ids.length;
     const event = await audit.record({

@@ -4,11 +4,17 @@
 import type { Logger } from '../core/channel.ts';
 import type { ModelSession } from '../core/model.ts';
 import type { Agent } from '../agent/agent.ts';
-import { isIntent } from '../agent/intents.ts';
+import { isIntent, type Intent } from '../agent/intents.ts';
 import type { AuditInput } from '../compliance/audit.ts';
 import type { ConversationRecord, TranscriptEntry } from './records.ts';
 
 export type HandOffContext = Readonly<Record<string, unknown>>;
+
+/**
+ * Hand-offs allowed between two turns of the customer: a router and a specialist passing the customer back and forth
+ * would otherwise run to the per-turn tool ceiling, and on Gemini open a new session each time.
+ */
+export const MAX_HAND_OFFS_PER_TURN = 2;
 
 /** What a switch needs from its conversation. */
 export interface AgentSwitchHost {
@@ -28,6 +34,8 @@ export interface AgentSwitchHost {
 export class AgentSwitch {
   private current: Agent;
   private handOff: HandOffContext | undefined;
+  private intent: Intent | undefined;
+  private handOffsThisTurn = 0;
 
   /** `entry` starts the conversation; a chat that wakes up again carries on with the agent its record names. */
   constructor(
@@ -37,6 +45,12 @@ export class AgentSwitch {
   ) {
     this.current = (previous?.agent ? entry.team?.get(previous.agent) : undefined) ?? entry;
     this.handOff = previous?.agent ? previous.handOff : undefined;
+    this.intent = previous?.intent;
+  }
+
+  /** The customer spoke, typed or pressed a key: hand-offs may follow again. */
+  turnEnded(): void {
+    this.handOffsThisTurn = 0;
   }
 
   get agent(): Agent {
@@ -62,9 +76,20 @@ export class AgentSwitch {
     }
     if (host.ended()) throw new Error('The conversation has ended.');
     const from = this.current.name ?? 'assistant';
-    const intent = isIntent(context.intent) ? context.intent : next.intent;
+    // A specialist names what the conversation is about; a hand-back to the router keeps it, unless nothing did yet.
+    const intent = next.intent ?? this.intent ?? (isIntent(context.intent) ? context.intent : undefined);
+    if (next === this.current) {
+      // Already serving: the context it works with stays as it is; only a missing intent tag may be set.
+      if (intent !== this.intent) host.updateRecord({ ...(intent ? { intent } : {}) });
+      this.intent = intent;
+      return;
+    }
+    if (this.handOffsThisTurn >= MAX_HAND_OFFS_PER_TURN) {
+      throw new Error('This conversation has been handed on twice since the customer last spoke. Help the customer yourself now with what you have.');
+    }
+    this.handOffsThisTurn++;
+    this.intent = intent;
     host.updateRecord({ agent: name, handOff: context, ...(intent ? { intent } : {}) });
-    if (next === this.current) return; // already serving: the intent tag is all that may change
     this.current = next;
     this.handOff = context;
     host.handedOff();

@@ -102,6 +102,48 @@ describe('hand-offs between agents', () => {
     assert.equal((await endedRecord(h, connection.info.conversationId)).intent, 'booking');
   });
 
+  test('router and specialist passing the customer back and forth are stopped after two hand-offs in one turn', async () => {
+    const h = setup({ agent: team() });
+    const { connection, session } = await connect(h);
+    const handOff = (callId: string, to: string) => session.emit({ type: 'tool_call', callId, name: 'hand_off', arguments: JSON.stringify({ to, context: { ...CONTEXT, intent: to === 'booking' ? 'booking' : 'faq' } }) });
+    const results = async (count: number) => {
+      await eventually(() => (session.callsOf('sendToolResult').length === count ? true : undefined), `${count} results`);
+      return session.callsOf('sendToolResult').map((call) => JSON.parse(call.output) as { ok: boolean; message?: string });
+    };
+    handOff('c1', 'booking');
+    await results(1);
+    handOff('c2', 'router');
+    await results(2);
+    handOff('c3', 'booking');
+    const third = (await results(3))[2]!;
+    assert.equal(third.ok, false);
+    assert.match(third.message!, /handed on twice since the customer last spoke/);
+    assert.equal(session.callsOf('updateAgent').length, 2, 'the third switch did not happen');
+    // The customer speaks: the next hand-off goes through.
+    session.emit({ type: 'speech_stopped' });
+    handOff('c4', 'booking');
+    assert.equal((await results(4))[3]!.ok, true);
+    connection.hangUp();
+    const record = await endedRecord(h, connection.info.conversationId);
+    assert.equal(record.intent, 'booking', 'a hand-back to the router kept the intent');
+    assert.equal(record.stats?.handOffs, 3);
+  });
+
+  test('what the customer types while a new session opens for the new agent reaches that session, after its history', async () => {
+    const h = setup({ agent: team(), model: { updatesAgent: false } });
+    const { connection, session } = await connect(h, CHAT);
+    h.model.hold();
+    session.emit({ type: 'tool_call', callId: 'c1', name: 'hand_off', arguments: JSON.stringify({ to: 'booking', context: CONTEXT }) });
+    await eventually(() => (h.model.connects.length === 2 ? true : undefined), 'the new session opening');
+    connection.pushText('Friday at 10 please');
+    h.model.release();
+    const next = await h.model.session(1);
+    await eventually(() => (next.callsOf('sendText').some((call) => call.text === 'Friday at 10 please') ? true : undefined), 'the text at the new session');
+    assert.equal(session.callsOf('sendText').length, 0, 'nothing went to the session being replaced');
+    connection.hangUp();
+    await endedRecord(h, connection.info.conversationId);
+  });
+
   test('an unknown agent: the model is told which agents exist, and nothing changes', async () => {
     const h = setup({ agent: team() });
     const { connection, session } = await connect(h);

@@ -8,7 +8,7 @@ import { defineTool, type ToolSpec } from '../core/tool.ts';
 import { conversationControlTools } from '../agent/tools/conversation-control.ts';
 import { initI18n } from '../i18n/i18n.ts';
 import { ConversationStatsCollector } from './conversation-stats.ts';
-import { closeStores, connect, endedRecord, eventually, setup } from './conversation-test-kit.ts';
+import { closeStores, connect, endedRecord, eventually, setup, sleep } from './conversation-test-kit.ts';
 
 before(() => initI18n());
 after(closeStores);
@@ -48,6 +48,46 @@ describe('conversation figures', () => {
     assert.deepEqual(stats.toolsSucceeded, ['lookup', 'transfer_to_human']);
     assert.equal(stats.transferred, true);
     assert.deepEqual(stats.usage, { scripted: { inputAudioMs: 2000, outputAudioMs: 600, inputTokens: 320, outputTokens: 50 } });
+  });
+
+  test('a tool that ran but could not do the job (taken slot, nothing found) is not counted as a success', async () => {
+    const taken = defineTool('book_slot', 'Books.', z.object({}), async () => ({ error: 'slot_taken', message: 'Someone else just booked that time.' })) as ToolSpec;
+    const faq = defineTool('lookup_faq', 'Answers.', z.object({}), async () => ({ found: false, message: 'Nothing on that.' }), { idempotent: true }) as ToolSpec;
+    const h = setup({ tools: [taken, faq, lookup] });
+    const { connection, session } = await connect(h);
+    session.emit({ type: 'tool_call', callId: 't1', name: 'book_slot', arguments: '{}' });
+    session.emit({ type: 'tool_call', callId: 't2', name: 'lookup_faq', arguments: '{}' });
+    session.emit({ type: 'tool_call', callId: 't3', name: 'lookup', arguments: '{"date":"2026-11-27"}' });
+    await eventually(() => (session.callsOf('sendToolResult').length === 3 ? true : undefined), 'three tool results');
+    connection.hangUp();
+    const stats = (await endedRecord(h, connection.info.conversationId)).stats!;
+    assert.deepEqual(stats.toolsSucceeded, ['lookup']);
+    assert.equal(stats.toolErrors, 2);
+  });
+
+  test('a chat counts as active until its last message, not through the idle wait before it closed, across its parts', async () => {
+    const chat = { channel: 'whatsapp', capabilities: { audio: false, text: true, dtmf: false, playbackMarks: false, voiceNotes: true, transfer: false } } as const;
+    const h = setup();
+    const first = await connect(h, chat);
+    const id = first.connection.info.conversationId;
+    first.connection.pushText('What time do you open?');
+    await first.session.waitForCall('sendText');
+    first.session.emit({ type: 'transcript', role: 'assistant', text: 'We open at ten.' });
+    await sleep(800); // the idle wait
+    first.connection.hangUp();
+    const firstPart = (await endedRecord(h, id)).stats!.activeMs!;
+    assert.ok(firstPart < 600, `the idle wait is not counted: ${firstPart} ms`);
+
+    const again = await connect(h, { ...chat, conversationId: id, skipDisclosure: false });
+    again.connection.pushText('And on Sunday?');
+    await again.session.waitForCall('sendText');
+    await sleep(50);
+    again.session.emit({ type: 'transcript', role: 'assistant', text: 'Closed on Sunday.' });
+    await sleep(800);
+    again.connection.hangUp();
+    await eventually(() => (h.manager.get(id) ? undefined : true), 'the second part to end');
+    const total = (await endedRecord(h, id)).stats!.activeMs!;
+    assert.ok(total >= firstPart + 50 && total < firstPart + 600, `both parts, without their waits: ${firstPart} then ${total} ms`);
   });
 
   test('usage is kept per model, and caller audio is added up without an object per frame', () => {

@@ -21,6 +21,8 @@ export class ConversationStatsCollector {
   /** Caller audio sent to the model, summed here per frame (no allocation) and folded into `usage` on a switch. */
   private inputAudioMs = 0;
   private inputAudioModel = '';
+  private activeMs: number;
+  private lastActivityAt: number | undefined;
 
   constructor(previous?: ConversationStats) {
     this.turns = previous?.turns ?? 0;
@@ -33,6 +35,22 @@ export class ConversationStatsCollector {
     this.handOffs = previous?.handOffs ?? 0;
     this.transferred = previous?.transferred ?? false;
     this.usage = new Map(Object.entries(previous?.usage ?? {}));
+    this.activeMs = previous?.activeMs ?? 0;
+  }
+
+  /** The customer or the agent said something (a turn ended, an answer went out). */
+  activity(at = Date.now()): void {
+    this.lastActivityAt = at;
+  }
+
+  /**
+   * This part of the conversation is over: a call counts until `endedAt`; a chat (no `endedAt`) until its last
+   * message, so the idle wait before it closed is not counted.
+   */
+  partEnded(startedAt: number, endedAt?: number): void {
+    const end = endedAt ?? this.lastActivityAt ?? startedAt;
+    this.activeMs += Math.max(0, end - startedAt);
+    this.lastActivityAt = undefined;
   }
 
   turn(): void {
@@ -100,6 +118,7 @@ export class ConversationStatsCollector {
       handOffs: this.handOffs,
       transferred: this.transferred,
       usage: Object.fromEntries(this.usage),
+      activeMs: Math.round(this.activeMs),
     };
   }
 

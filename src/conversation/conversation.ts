@@ -255,6 +255,7 @@ export class Conversation {
   private customerTurnEnded(): void {
     this.timing.turnEnded();
     this.toolCalls.turnEnded();
+    this.agents.turnEnded();
   }
 
   private onModelEvent(event: ModelEvent): void {
@@ -443,12 +444,20 @@ export class Conversation {
     this.record({ role: 'system', kind: 'event', text: `ended: ${reason}` });
     await this.writes;
     try {
+      // A live call lasts until now; a chat until its last message (it closes after an idle wait).
+      this.stats.partEnded(this.timing.startedAt, connection.capabilities.audio ? Date.now() : undefined);
       const stats = this.stats.snapshot();
       await records.update(this.id, { status: 'ended', endedAt: Date.now(), endReason: reason, bargeIns: stats.bargeIns, locale: this.locale, stats });
     } catch (error) {
       this.log.error({ err: describeError(error) }, 'conversation record update failed');
     }
-    metrics.conversationsTotal.labels(this.channel, reason).inc();
+    metrics.conversationsTotal.labels(this.channel, reasonLabel(reason)).inc();
     this.deps.onEnded(this);
   }
+}
+
+/** An end reason as a metrics label: its code before any detail (`model_lost:<message>`), never free text. */
+function reasonLabel(reason: string): string {
+  const code = reason.split(':')[0] ?? '';
+  return /^[a-z][a-z_]{0,31}$/.test(code) ? code : 'other';
 }

@@ -38,6 +38,8 @@ export class ModelLink {
   private responsesStarted = 0;
   private recovering = false;
   private rotating = false;
+  /** A new session for another agent is opening: input waits for it instead of reaching the one being replaced. */
+  private renewing = false;
   private closed = false;
   private rotationTimer: NodeJS.Timeout | undefined;
   private wakeFromBackoff: (() => void) | undefined;
@@ -46,9 +48,9 @@ export class ModelLink {
     this.model = deps.primary;
   }
 
-  /** The live session, or null while reconnecting. */
+  /** The live session, or null while reconnecting or renewing. */
   get session(): ModelSession | null {
-    return this.current;
+    return this.renewing ? null : this.current;
   }
 
   /** The provider serving the conversation now. */
@@ -93,23 +95,36 @@ export class ModelLink {
    * current agent and history. The caller sends what comes next (a tool result as a note); false when it failed.
    */
   async renew(reason: string): Promise<boolean> {
-    if (this.recovering || this.closed || !this.current) return false;
-    const old = this.current;
-    let next: ModelSession;
+    if (this.recovering || this.closed || !this.current || this.renewing) return false;
+    this.renewing = true;
     try {
-      next = await this.deps.open(this.model);
-    } catch (error) {
-      this.deps.log.warn({ model: this.model.name, reason, err: describeError(error) }, 'model session renewal failed');
+      // A rotation or reconnect that installs its session meanwhile opened it for the old agent: open once more.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const old: ModelSession | null = this.current;
+        let next: ModelSession;
+        try {
+          next = await this.deps.open(this.model);
+        } catch (error) {
+          this.deps.log.warn({ model: this.model.name, reason, err: describeError(error) }, 'model session renewal failed');
+          return false;
+        }
+        if (this.closed || this.recovering || !this.current) {
+          void next.close().catch(() => undefined);
+          return false;
+        }
+        if (this.current !== old) {
+          void next.close().catch(() => undefined);
+          continue;
+        }
+        this.renewing = false;
+        if (!this.install(next)) return false;
+        this.deps.onSwitched('renewed', reason, false);
+        return true;
+      }
       return false;
+    } finally {
+      this.renewing = false;
     }
-    // Lost or closed meanwhile: recover() or close() own the link now, and their session opens with the new agent.
-    if (this.current !== old) {
-      void next.close().catch(() => undefined);
-      return false;
-    }
-    if (!this.install(next)) return false;
-    this.deps.onSwitched('renewed', reason, false);
-    return true;
   }
 
   /** Makes `session` the live one; false (and the session closed) when the link was closed meanwhile. */

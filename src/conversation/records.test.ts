@@ -79,6 +79,14 @@ for (const fixture of fixtures.all) {
         assert.deepEqual(await records.conversationsOf(CALLER), []);
       }));
 
+    it('keeps the customer index as long as the longest-kept data, analytics included, so erasure still finds it', () =>
+      withRecords({ pseudonyms, recordTtlMs: 100, transcriptTtlMs: 100, otherDataTtlMs: 60_000 }, async (records) => {
+        await records.create(record('analysed', { from: CALLER }));
+        await sleep(300);
+        assert.equal(await records.get('analysed'), null);
+        assert.deepEqual(await records.conversationsOf(CALLER), ['analysed']);
+      }));
+
     it('refuses to look a customer up when built without pseudonyms', () =>
       withRecords({}, async (records) => {
         await assert.rejects(records.conversationsOf(CALLER), /pseudonyms/);
@@ -95,6 +103,23 @@ for (const fixture of fixtures.all) {
         await sleep(300);
         assert.deepEqual(await records.transcript('short'), []);
       }));
+
+    it('redacts the hand-off context kept on the record, at any depth, in the conversation\'s language', async () => {
+      const store = await fixture.open();
+      try {
+        const records = new ConversationRecords(store, { pseudonyms, redact: maskDigits });
+        await records.create(record('c-h', { locale: 'ta' }));
+        const handOff = { intent: 'status', summary: 'Caller 9876543210 asks about the bill', customerName: 'Priya', details: { callback: '9123456789', paid: false } };
+        const updated = await records.update('c-h', { agent: 'status', handOff });
+        const expected = { intent: 'status', summary: 'Caller [phone:ta] asks about the bill', customerName: 'Priya', details: { callback: '[phone:ta]', paid: false } };
+        assert.deepEqual(updated?.handOff, expected);
+        assert.deepEqual((await records.get('c-h'))?.handOff, expected);
+        const text = await allText(store);
+        for (const number of ['9876543210', '9123456789']) assert.ok(!text.includes(number), `${number} is not stored`);
+      } finally {
+        await store.close();
+      }
+    });
 
     it('redacts transcript text before storing it and audits how many findings, never their values', async () => {
       const store = await fixture.open();

@@ -74,6 +74,11 @@ export interface ConversationRecordsOptions {
   readonly redact?: Redactor;
   /** Told of each redaction (how many findings, never what they were). */
   readonly audit?: AuditLog;
+  /**
+   * How long other data about a conversation is kept (its analytics): the subject index must outlive it, or an
+   * erasure could no longer find it.
+   */
+  readonly otherDataTtlMs?: number;
 }
 
 const DEFAULT_RETENTION_MS = 30 * 24 * 3600 * 1000;
@@ -110,7 +115,10 @@ export class ConversationRecords {
   async update(id: string, patch: Partial<ConversationRecord>): Promise<ConversationRecord | null> {
     const current = await this.get(id);
     if (!current) return null;
-    const next = { ...current, ...patch, id };
+    // A hand-off context is the model's words about the customer: redacted like the transcript it also goes to.
+    const redact = this.options.redact;
+    const handOff = patch.handOff && redact ? redactStrings(patch.handOff, (text) => textOf(redact(text, patch.locale ?? current.locale))) : patch.handOff;
+    const next = { ...current, ...patch, ...(handOff ? { handOff } : {}), id };
     await this.store.set(recordKey(id), JSON.stringify(next), { ttlMs: this.recordTtlMs });
     if (next.from && next.from !== current.from) await this.index(next.from, id);
     return next;
@@ -188,7 +196,7 @@ export class ConversationRecords {
     if (!pseudonyms) return;
     const key = subjectIndexKey(pseudonyms.subject(subject));
     // The index lives as long as the longest-kept data it points to, counted from the newest conversation.
-    await this.store.append(key, id, { ttlMs: Math.max(this.recordTtlMs, this.transcriptTtlMs) });
+    await this.store.append(key, id, { ttlMs: Math.max(this.recordTtlMs, this.transcriptTtlMs, this.options.otherDataTtlMs ?? 0) });
   }
 
   private async redacted(
@@ -209,6 +217,18 @@ export class ConversationRecords {
     if (!this.options.pseudonyms) throw new Error('ConversationRecords was built without pseudonyms: no subject index is kept');
     return this.options.pseudonyms;
   }
+}
+
+function textOf(result: ReturnType<Redactor>): string {
+  return typeof result === 'string' ? result : result.text;
+}
+
+/** Every string value of a small JSON object, redacted, at any depth. */
+function redactStrings<T>(value: T, redact: (text: string) => string): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => redactStrings(item, redact)) as T;
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactStrings(item, redact)])) as T;
+  return value;
 }
 
 /** The kind of a redaction finding ("aadhaar", "pan", ...), never its value. */

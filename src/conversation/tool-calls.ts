@@ -78,8 +78,9 @@ export class ToolCalls {
       this.cancellable.delete(callId);
       this.closing.signal.removeEventListener('abort', stop);
     }
-    host.metrics.toolCalls.labels(name, result.outcome).inc();
-    host.counted(name, result.outcome);
+    // A name the model made up is not a label: it would add a time series per invention.
+    host.metrics.toolCalls.labels(host.tools.has(name) ? name : 'unknown', result.outcome).inc();
+    host.counted(name, result.outcome === 'ok' && reportsFailure(result.output) ? 'declined' : result.outcome);
     host.audit({ type: 'tool_call', detail: { tool: name, outcome: result.outcome, durationMs: Math.round(result.durationMs) } });
     host.record({ role: 'tool', kind: 'tool_result', name, text: result.output });
     if (result.outcome !== 'ok') host.log.warn({ tool: name, outcome: result.outcome, durationMs: Math.round(result.durationMs), cause: result.cause }, 'tool call did not succeed');
@@ -145,5 +146,20 @@ export class ToolCalls {
     }, afterMs);
     timer.unref();
     return timer;
+  }
+}
+
+/**
+ * A tool that ran fine but could not do what was asked (`{"error":"slot_taken"}`, `{"ok":false}`, an FAQ with
+ * `"found":false`): not a success in the conversation's figures, so analytics do not call the task done.
+ */
+function reportsFailure(output: string): boolean {
+  try {
+    const value: unknown = JSON.parse(output);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    const fields = value as Record<string, unknown>;
+    return fields.error !== undefined || fields.ok === false || fields.found === false;
+  } catch {
+    return false;
   }
 }

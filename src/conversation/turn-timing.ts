@@ -16,6 +16,7 @@ export class TurnTiming {
   turnEnded(): void {
     this.stats.turn();
     this.turnEndedAt = Date.now();
+    this.stats.activity(this.turnEndedAt);
   }
 
   /**
@@ -24,6 +25,7 @@ export class TurnTiming {
    */
   answered(provider: string, kind: 'audio' | 'text'): void {
     const now = Date.now();
+    this.stats.activity(now);
     if (kind === 'audio' && !this.firstAudioSent) {
       this.firstAudioSent = true;
       this.metrics.timeToFirstAudio.labels(provider).observe((now - this.startedAt) / 1000);

@@ -5,7 +5,7 @@
 import { resolveLocale } from '../../i18n/i18n.ts';
 import { voiceProfile } from '../../i18n/voices.ts';
 import type { BusinessHours } from '../tools/appointments.ts';
-import { currencyName, localeFacts } from './locale-facts.ts';
+import { businessFacts, currencyName } from './locale-facts.ts';
 
 /** "Tamil", "Latin American Spanish": the table's name when the gateway serves the locale's language, else Intl's. */
 export function languageName(locale: string): string {
@@ -34,7 +34,7 @@ function describeDays(days: readonly number[]): string {
 /** The part every member shares, in one paragraph. */
 export function preamble(business: string, hours: BusinessHours, locale: string): string {
   const language = languageName(locale);
-  const facts = localeFacts(locale);
+  const facts = businessFacts(hours.timeZone, locale);
   const clock = (hour: number): string => `${String(hour).padStart(2, '0')}:00`;
   const emergency = facts.emergencyService ? `${facts.emergencyService} on ${facts.emergencyNumber}` : facts.emergencyNumber;
   return [
@@ -44,7 +44,7 @@ export function preamble(business: string, hours: BusinessHours, locale: string)
     'Your replies are spoken aloud: keep them to one or two short sentences, say numbers, dates and times the way a',
     'person says them, and never use lists, markdown, emoji or links.',
     `${business} is open ${describeDays(hours.days)}, ${clock(hours.openHour)} to ${clock(hours.closeHour)} (${hours.timeZone} time); appointments are ${hours.slotMinutes} minutes long.`,
-    `The customer's currency is ${currencyName(facts.currency)} (${facts.currency}): say amounts the way people there say them, in the currency a tool gives.`,
+    `Prices are in ${currencyName(facts.currency)} (${facts.currency}): say amounts the way people there say them, in the currency a tool gives.`,
     `Do not give medical advice or diagnoses; for an emergency tell the caller to call ${emergency} straight away.`,
     'Do not ask for identity numbers, card numbers or other sensitive details.',
     'You are one of a team that answers as one assistant: when another member serves what the customer wants, call hand_off and carry on without announcing a transfer between assistants.',

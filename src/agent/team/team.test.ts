@@ -11,6 +11,7 @@ import { functionDeclarations } from '../../models/gemini/function-declarations.
 import { teamTools } from '../agent.ts';
 import { defaultAgent } from '../default-agent.ts';
 import { toolJsonSchema } from '../tool-schema.ts';
+import { DEFAULT_BUSINESS_HOURS } from '../tools/appointments.ts';
 
 /** Paths of OBJECT nodes without properties, which the Gemini API refuses. */
 function emptyObjects(node: Record<string, unknown>, path = ''): string[] {
@@ -80,32 +81,49 @@ test("the business's own tools reach the router and every specialist", () => {
   }
 });
 
-const LOCALES: ReadonlyArray<[locale: string, language: string, emergency: RegExp, currency: string]> = [
-  ['hi-IN', 'Hindi', /call 112 straight away/u, 'INR'],
-  ['ta-IN', 'Tamil', /call 112 straight away/u, 'INR'],
-  ['te-IN', 'Telugu', /call 112 straight away/u, 'INR'],
-  ['bn-IN', 'Bengali', /call 112 straight away/u, 'INR'],
-  ['mr-IN', 'Marathi', /call 112 straight away/u, 'INR'],
-  ['kn-IN', 'Kannada', /call 112 straight away/u, 'INR'],
-  ['en-IN', 'Indian English', /call 112 straight away/u, 'INR'],
-  ['pt-BR', 'Brazilian Portuguese', /call SAMU on 192 straight away/u, 'BRL'],
-  ['es-419', 'Latin American Spanish', /call 911 straight away/u, 'MXN'],
-  ['en-US', 'English', /call 911 straight away/u, 'USD'],
+const LOCALES: ReadonlyArray<[locale: string, language: string]> = [
+  ['hi-IN', 'Hindi'],
+  ['ta-IN', 'Tamil'],
+  ['te-IN', 'Telugu'],
+  ['bn-IN', 'Bengali'],
+  ['mr-IN', 'Marathi'],
+  ['kn-IN', 'Kannada'],
+  ['en-IN', 'Indian English'],
+  ['pt-BR', 'Brazilian Portuguese'],
+  ['es-419', 'Latin American Spanish'],
+  ['en-US', 'English'],
 ];
 
-test("every member's instructions, in each served locale: the language, the country's emergency number and currency", () => {
-  const router = defaultAgent();
+test("every member's instructions, in each served locale: the language, and the emergency number and currency of the business's country", () => {
+  const router = defaultAgent(); // the demo clinic, in Asia/Kolkata
   for (const member of router.team.values()) {
-    for (const [locale, language, emergency, currency] of LOCALES) {
+    for (const [locale, language] of LOCALES) {
       const text = member.instructions(locale);
       const where = `${member.name} ${locale}`;
       assert.ok(text.includes(`Reply in ${language} (${locale})`), where);
-      assert.match(text, emergency, where);
+      assert.match(text, /call 112 straight away/u, `${where}: a caller of a clinic in India dials 112, whatever their language`);
       assert.equal((text.match(/\b(112|192|911)\b/gu) ?? []).length, 1, `${where}: one emergency number only`);
-      assert.match(text, new RegExp(`currency is [A-Za-z. ]+ \\(${currency}\\)`, 'u'), where);
+      assert.match(text, /Prices are in [A-Za-z. ]+ \(INR\)/u, where);
       assert.match(text, /say truthfully, in their language, that you are an AI assistant of Asha Clinic/u, where);
       assert.doesNotMatch(text, /Context from the previous agent/u, `${where}: no context without a hand-off`);
     }
+  }
+});
+
+test("a business in Brazil or Mexico gives its own country's emergency number and currency; an unknown time zone follows the customer's language", () => {
+  const cases: ReadonlyArray<[timeZone: string, locale: string, emergency: RegExp, currency: string]> = [
+    ['America/Sao_Paulo', 'pt-BR', /call SAMU on 192 straight away/u, 'BRL'],
+    ['America/Sao_Paulo', 'es-419', /call SAMU on 192 straight away/u, 'BRL'],
+    ['America/Mexico_City', 'es-419', /call 911 straight away/u, 'MXN'],
+    ['UTC', 'pt-BR', /call SAMU on 192 straight away/u, 'BRL'],
+    ['UTC', 'es-419', /call 911 straight away/u, 'MXN'],
+    ['UTC', 'hi-IN', /call 112 straight away/u, 'INR'],
+  ];
+  for (const [timeZone, locale, emergency, currency] of cases) {
+    const router = defaultAgent({ appointments: { hours: { ...DEFAULT_BUSINESS_HOURS, timeZone } } });
+    const text = router.team.get('booking')!.instructions(locale);
+    assert.match(text, emergency, `${timeZone} ${locale}`);
+    assert.match(text, new RegExp(`Prices are in [A-Za-z. ]+ \\(${currency}\\)`, 'u'), `${timeZone} ${locale}`);
   }
 });
 

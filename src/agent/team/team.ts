@@ -31,7 +31,7 @@ export interface TeamAgent extends Agent {
 
 /** What each member does first once hand_off gave it the conversation (the tool's `next`). */
 const FIRST_STEP: Readonly<Record<TeamMember, string>> = {
-  router: 'Ask the customer, in one short sentence, what else you can help with.',
+  router: 'Carry on now with what the context says the customer wants (call lookup_faq for a question about the business); only if it names nothing, ask in one short sentence what else you can help with.',
   booking: 'Carry on with the booking now: call check_availability for what the customer asked (with the day if they named one) and offer the times; do not ask again for what the context gives.',
   status: 'Carry on now: call check_booking_status (with the booking code if the customer gave one) and tell the customer what it says.',
   escalation: 'Carry on now: tell the customer in one short sentence that you will connect them to a member of staff, and call transfer_to_human.',
@@ -67,7 +67,7 @@ const BODY: Readonly<Record<TeamMember, string>> = {
   escalation: [
     'The customer needs a member of staff: they asked for a person, are upset, or the others could not help.',
     'Acknowledge them briefly and kindly, call transfer_to_human with the reason, and tell them you are connecting them.',
-    'If no person can take the call, apologise, and offer to help further or to take a message.',
+    'If no person can take the call, apologise, tell them when the business is open so they can reach staff then, and offer to help further.',
     'If the customer changes their mind and wants something else, call hand_off to router with what they now want.',
     'When the customer says goodbye, call end_conversation and say a short goodbye.',
   ].join(' '),

@@ -24,7 +24,7 @@ export const transferToHuman = defineTool(
   reason,
   async (input, context) => {
     if (!context.conversation?.transferAfterReply(input.reason)) {
-      return { ok: false, message: 'No person can take this conversation right now. Apologise, and offer to help further or to take a message.' };
+      return { ok: false, message: 'No person can take this conversation right now. Apologise, say when the business is open so they can reach staff then, and offer to help further.' };
     }
     return { ok: true, next: 'Tell the customer, in one short sentence, that you are connecting them to a person.' };
   },

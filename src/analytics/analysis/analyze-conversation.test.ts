@@ -80,7 +80,7 @@ test('the figures the conversation measured', async () => {
       analyzedAt: STARTED_AT + 100_000,
     },
   );
-  assert.equal(analytics.summary, 'Customer wanted to book an appointment; availability checked (check_availability), booked (book_appointment). The customer hung up.');
+  assert.equal(analytics.summary, 'Customer wanted to book an appointment; booked (book_appointment). The customer hung up.');
 });
 
 test('the summary without a text model is a template sentence from intent, outcome and tools', async () => {
@@ -90,6 +90,13 @@ test('the summary without a text model is a template sentence from intent, outco
   });
   assert.equal(analytics.summary, 'Customer wanted to book an appointment; booked (book_appointment). Ended by the agent.');
   assert.equal(analytics.sentimentLabel, 'positive');
+});
+
+test("the text model's summary is redacted before it is kept: a model may repeat an identifier it was shown", async () => {
+  server.script({ kind: 'answer', content: { summary: 'Customer 9876543210 asked for a refund.', sentiment: -0.2, intent: 'status' } });
+  const maskDigits = (text: string, locale: string) => text.replace(/\d{10}/gu, `[phone:${locale}]`);
+  const analytics = await analyzeConversation({ record: record({ locale: 'ta' }), transcript: [said('user', 'I want my money back')] }, { textModel, redact: maskDigits });
+  assert.equal(analytics.summary, 'Customer [phone:ta] asked for a refund.');
 });
 
 describe('intent', () => {

@@ -31,6 +31,8 @@ export interface AnalysisOptions {
   readonly textModel?: TextModel;
   /** The clock for analyzedAt. */
   readonly now?: () => number;
+  /** Applied to the text model's summary before it is kept: a model may repeat an identifier it was shown. */
+  readonly redact?: (text: string, locale: string) => string;
 }
 
 /** Nearest-rank percentile: the smallest sample with at least p% of the samples at or below it; null without samples. */
@@ -78,12 +80,13 @@ export async function analyzeConversation(input: AnalysisInput, options: Analysi
     day: utcDay(startedAt),
     startedAt,
     endedAt,
-    durationMs: Math.max(0, endedAt - startedAt),
+    // Active time when the conversation measured it: a chat's idle wait and its gaps between sessions are not work.
+    durationMs: stats.activeMs ?? Math.max(0, endedAt - startedAt),
     endReason,
     intent,
     intentSource: routerIntent ? 'router' : 'classifier',
     outcome,
-    summary: answer?.summary ?? templateSummary({ intent, outcome, endReason, businessTools, customerTurns }),
+    summary: answer ? (options.redact ? options.redact(answer.summary, record.locale) : answer.summary) : templateSummary({ intent, outcome, endReason, businessTools, customerTurns }),
     sentiment,
     sentimentLabel: sentimentLabel(sentiment),
     analyzedBy: answer ? 'text_model' : 'lexicon',
@@ -159,6 +162,7 @@ function statsOf(raw: ConversationStats | undefined): ConversationStats {
     handOffs: count(stats.handOffs),
     transferred: stats.transferred === true,
     usage,
+    ...(typeof stats.activeMs === 'number' && Number.isFinite(stats.activeMs) && stats.activeMs >= 0 ? { activeMs: Math.round(stats.activeMs) } : {}),
   };
 }
 

@@ -6,17 +6,18 @@
 //              (error, internal_error, protocol-error: ...).
 //   escalated  a person took over: stats.transferred, the end reason transferred, a transfer in the transcript
 //              ("transferred: ..." event), or transfer_to_human returned ok (a staff hand-off on a chat).
-//   completed  something was done for the customer: a business tool returned ok (any tool but hand_off,
-//              end_conversation and transfer_to_human; lookup_faq counts, the question was answered), or the agent
-//              ended it (agent_ended) after at least one customer turn.
+//   completed  something was done for the customer: a business tool did its job (any tool but hand_off,
+//              end_conversation, transfer_to_human and check_availability, a step towards a booking; lookup_faq
+//              counts when it found the answer; a result carrying an error, ok: false or found: false does not
+//              count), or the agent ended it (agent_ended) after at least one customer turn.
 //   abandoned  everything else: the customer hung up or went idle before anything was done, the stream never
 //              connected, the gateway shut down.
 import type { Intent } from '../../agent/intents.ts';
 import type { TranscriptEntry } from '../../conversation/records.ts';
 import type { ConversationStats, Outcome } from '../analytics-types.ts';
 
-/** Tools that steer the conversation rather than do anything for the customer. */
-export const CONTROL_TOOLS: ReadonlySet<string> = new Set(['hand_off', 'end_conversation', 'transfer_to_human']);
+/** Tools that steer the conversation, or are a step towards a task, rather than do anything for the customer. */
+export const CONTROL_TOOLS: ReadonlySet<string> = new Set(['hand_off', 'end_conversation', 'transfer_to_human', 'check_availability']);
 
 const FAILED_REASONS = new Set(['model_unavailable', 'start_failed']);
 const ERROR_WORD = /(?:^|[^a-z])error(?:[^a-z]|$)/iu;

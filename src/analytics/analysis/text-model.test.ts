@@ -134,14 +134,16 @@ describe('every failure is a reason, logged once without the transcript', () => 
   });
 });
 
-test('configuration: ANALYTICS_API_KEY, else OPENAI_API_KEY; none without a key or with the key "none"', async () => {
+test('configuration: ANALYTICS_API_KEY, else OPENAI_API_KEY for OpenAI itself only; none without a key or with the key "none"', async () => {
   const base = { ANALYTICS_MODEL_URL: server.url, ANALYTICS_MODEL: 'gpt-4o-mini' };
   const log = recordingLogger(logged);
   assert.equal(textModelFromConfig({ ...base }, log), undefined);
   assert.equal(textModelFromConfig({ ...base, OPENAI_API_KEY: KEY, ANALYTICS_API_KEY: 'none' }, log), undefined);
-  assert.equal((await textModelFromConfig({ ...base, OPENAI_API_KEY: KEY }, log)?.analyze(request()))?.ok, true);
+  // The realtime key is never sent to another endpoint (this fake, a proxy, another vendor).
+  assert.equal(textModelFromConfig({ ...base, OPENAI_API_KEY: KEY }, log), undefined);
+  assert.ok(textModelFromConfig({ ANALYTICS_MODEL_URL: 'https://api.openai.com/v1/chat/completions', ANALYTICS_MODEL: 'gpt-4o-mini', OPENAI_API_KEY: KEY }, log));
   assert.equal((await textModelFromConfig({ ...base, OPENAI_API_KEY: 'sk-other', ANALYTICS_API_KEY: KEY }, log)?.analyze(request()))?.ok, true);
-  assert.deepEqual(server.requests.map((sent) => sent.authorization), [`Bearer ${KEY}`, `Bearer ${KEY}`]);
+  assert.deepEqual(server.requests.map((sent) => sent.authorization), [`Bearer ${KEY}`]);
   assert.equal(textModelFromConfig({ ...base, ANALYTICS_API_KEY: KEY, ANALYTICS_MODEL: 'llama-3.1-8b' }, log)?.model, 'llama-3.1-8b');
 });
 

@@ -16,7 +16,7 @@ const MAX_ERROR_BODY_CHARS = 2_000;
 
 export const SYSTEM_PROMPT = [
   'You analyse one conversation between a customer and the AI agent of a business, for its analytics dashboard.',
-  'The transcript may be in Hindi, Tamil, Telugu, Bengali, Marathi, Kannada, English, Portuguese or Spanish, in their own scripts or romanised, or mixed. Personal data in it has been replaced by placeholders.',
+  'The transcript may be in Hindi, Tamil, Telugu, Bengali, Marathi, Kannada, English, Portuguese or Spanish, in their own scripts or romanised, or mixed. Identifiers in it (phone numbers, ID and card numbers, e-mail addresses) have been replaced by placeholders; names and addresses may remain.',
   'Answer in English with:',
   '- summary: one or two sentences on what the customer wanted and how it ended. No names, numbers or other personal data.',
   "- sentiment: the customer's feeling by the end, from -1 (angry) through 0 (neutral) to 1 (delighted).",
@@ -209,7 +209,16 @@ export function textModelFromConfig(
   config: { readonly ANALYTICS_MODEL_URL: string; readonly ANALYTICS_MODEL: string; readonly ANALYTICS_API_KEY?: string | undefined; readonly OPENAI_API_KEY?: string | undefined },
   log: Logger,
 ): TextModel | undefined {
-  const apiKey = config.ANALYTICS_API_KEY ?? config.OPENAI_API_KEY;
+  // The realtime key goes only to OpenAI itself: another endpoint gets its own key or nothing.
+  const apiKey = config.ANALYTICS_API_KEY ?? (isOpenAi(config.ANALYTICS_MODEL_URL) ? config.OPENAI_API_KEY : undefined);
   if (!apiKey || apiKey.trim().toLowerCase() === 'none') return undefined;
   return createTextModel({ url: config.ANALYTICS_MODEL_URL, model: config.ANALYTICS_MODEL, apiKey, log });
+}
+
+function isOpenAi(url: string): boolean {
+  try {
+    return new URL(url).hostname === 'api.openai.com';
+  } catch {
+    return false;
+  }
 }

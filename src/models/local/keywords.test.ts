@@ -142,6 +142,12 @@ const rows: Array<[string, string, string]> = [
   ['¿cuándo es mi cita?', 'es-419', 'intent:status'],
   ['¿cuánto debo?', 'es-419', 'intent:status'],
   ['cuatro', 'es-419', 'digit:4'],
+  // a question about fees or ways to pay is not about the caller's own booking ("no booking found" would be wrong)
+  ['what is the consultation fee', 'en', 'none'],
+  ['can I pay by card', 'en', 'none'],
+  ['फ़ीस कितनी है', 'hi', 'none'],
+  ['ఫీజు ఎంత', 'te', 'none'],
+  ['aceitam cartão para pagar?', 'pt-BR', 'none'],
 ];
 
 for (const [text, locale, expected] of rows) {
