@@ -22,7 +22,7 @@ export class ApiError extends Error {
 export function createApi(token) {
   async function get(path, params = {}) {
     const query = new URLSearchParams(Object.entries(params).filter(([, value]) => value !== undefined && value !== null && value !== ''));
-    const url = `${API}/${path}${query.size > 0 ? `?${query}` : ''}`;
+    const url = `${API}/${path}${[...query].length > 0 ? `?${query}` : ''}`;
     let response;
     try {
       response = await fetch(url, { headers: { authorization: `Bearer ${token()}`, accept: 'application/json' }, cache: 'no-store' });

@@ -13,7 +13,7 @@ const MAX_X_LABELS = 8;
 
 /**
  * Bars per day, one segment per series laid on the previous (a single series is a plain bar chart).
- * series: [{ name, colour, values: number[] (one per day) }]; format writes a value for ticks and the label;
+ * series: [{ name, colour, dash?, values: number[] (one per day) }]; format writes a value for ticks and the label;
  * integer keeps the axis on whole numbers (counts).
  */
 export function stackedBarChart({ id, title, days, series, format, integer = false }) {
@@ -56,7 +56,8 @@ export function lineChart({ id, title, days, series, format }) {
       drawing = true;
       points.push(s('circle', { class: 'point', 'data-series': one.name, 'data-day': key, cx: px, cy: py, r: 4, fill: one.colour }, s('title', {}, `${day(key)}: ${one.name} ${format(value)}`)));
     });
-    plot.append(s('path', { class: 'line', d: path || 'M0,0', stroke: one.colour, fill: 'none', 'stroke-width': 2 }), ...points);
+    // A dashed line (p95) is told from a solid one without its colour.
+    plot.append(s('path', { class: 'line', d: path || 'M0,0', stroke: one.colour, fill: 'none', 'stroke-width': 2, ...(one.dash ? { 'stroke-dasharray': one.dash } : {}) }), ...points);
   }
   const described = days.map((key, index) => {
     const parts = series.map((one) => `${one.name} ${typeof one.values[index] === 'number' ? format(one.values[index]) : 'no data'}`);

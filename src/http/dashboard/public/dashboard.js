@@ -13,15 +13,18 @@ import { conversationDetail, conversationList } from './conversation-view.js';
 const TOKEN_KEY = 'gateway-admin-token';
 const LIVE_POLL_MS = 5000;
 const RECENT_LIMIT = 50;
-/** The series colours; the legend and the end-to-end test use the same ones. */
+/**
+ * The series colours (Okabe-Ito: told apart with the common colour-vision deficiencies, and by brightness); the
+ * legend and the end-to-end test use the same ones.
+ */
 const OUTCOME_SERIES = [
-  ['completed', 'Completed', '#15803d'],
-  ['escalated', 'Escalated', '#b45309'],
-  ['abandoned', 'Abandoned', '#7b8794'],
-  ['failed', 'Failed', '#b91c1c'],
+  ['completed', 'Completed', '#0072b2'],
+  ['escalated', 'Escalated', '#e69f00'],
+  ['abandoned', 'Abandoned', '#9aa1ab'],
+  ['failed', 'Failed', '#d55e00'],
 ];
-const P50_COLOUR = '#2563eb';
-const P95_COLOUR = '#7c3aed';
+const P50_COLOUR = '#0072b2';
+const P95_COLOUR = '#d55e00';
 const COST_COLOUR = '#0f766e';
 
 const $ = (id) => document.getElementById(id);
@@ -116,14 +119,14 @@ function drawDays(response) {
   const days = rows.map((row) => row.key);
   show(ui.charts,
     stackedBarChart({
-      id: 'conversations', title: 'Conversations per day, by outcome', days, format: count, integer: true,
+      id: 'conversations', title: 'Conversations per day (UTC), by outcome', days, format: count, integer: true,
       series: OUTCOME_SERIES.map(([field, name, colour]) => ({ name, colour, values: rows.map((row) => row[field]) })),
     }),
     lineChart({
       id: 'latency', title: 'Turn latency per day', days, format: duration,
       series: [
         { name: 'p50', colour: P50_COLOUR, values: rows.map((row) => row.turnLatencyP50Ms) },
-        { name: 'p95', colour: P95_COLOUR, values: rows.map((row) => row.turnLatencyP95Ms) },
+        { name: 'p95', colour: P95_COLOUR, dash: '6 4', values: rows.map((row) => row.turnLatencyP95Ms) },
       ],
     }),
     stackedBarChart({
@@ -159,6 +162,8 @@ async function pollLive() {
     const { live, total } = await api.live();
     const entries = [...Object.entries(live), ['total', total]];
     show(ui.live, entries.map(([name, value]) => h('div', { 'data-channel': name }, h('dt', {}, channelName(name)), h('dd', {}, count(value)))));
+    // The gateway answers again after a failed load: load what the controls show now, and clear the error.
+    if (!ui.error.hidden) void load();
   } catch (error) {
     if (error instanceof ApiError && error.unauthorised) failed(error);
     else show(ui.live, empty(`Live figures unavailable: ${error.message}`));
