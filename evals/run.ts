@@ -103,11 +103,11 @@ async function main(): Promise<number> {
   return 1;
 }
 
-const watchdog = setTimeout(() => {
+// Not unref'd: a run that hangs with nothing left to do would otherwise end quietly with exit code 0.
+setTimeout(() => {
   print(`evals did not finish within ${RUN_TIMEOUT_MS / 1000} s`);
   process.exit(1);
 }, RUN_TIMEOUT_MS);
-// Not unref'd: a run that hangs with nothing left to do would otherwise end quietly with exit code 0.
 
 main().then(
   // WebRTC and worker threads may keep handles open: the run is over, so the process ends here.
