@@ -1,8 +1,8 @@
 // One conversation: joins one channel connection and one model session. It owns the lifecycle: the AI disclosure
 // first, barge-in (clear, truncate at what was heard, drop late audio), the customer's messages (customer-input.ts),
 // tool calls (tool-calls.ts), hand-offs between agents (agent-switch.ts), answers on chat channels
-// (reply-delivery.ts), transcripts and figures in the store, a maximum duration, and a clean end that releases every
-// timer and socket.
+// (reply-delivery.ts), transcripts and figures in the store (conversation-writes.ts), a maximum duration, and a clean
+// end that releases every timer and socket.
 import type { InboundEvent, Logger } from '../core/channel.ts';
 import type { ModelEvent, ModelSession } from '../core/model.ts';
 import { FRAME_MS } from '../core/audio.ts';
@@ -22,7 +22,7 @@ import { DEFAULT_TOOL_FILLER_MS, ToolCalls } from './tool-calls.ts';
 import { TurnTiming } from './turn-timing.ts';
 import { ReplyDelivery } from './reply-delivery.ts';
 import { CustomerInput } from './customer-input.ts';
-import type { ConversationRecord, TranscriptEntry } from './records.ts';
+import { ConversationWrites } from './conversation-writes.ts';
 
 export type { ConversationCompliance, ConversationDeps, ConversationSettings } from './conversation-deps.ts';
 
@@ -44,7 +44,7 @@ export class Conversation {
   /** An end or hand-off a tool asked for, carried out once the model's next reply has been heard. */
   private readonly afterReply = new AfterReply({
     run: (action) => void this.afterPlayout(() => (action === 'end' ? this.end('agent_ended') : this.transfer('requested_by_agent'))),
-    requested: (action, reason) => this.record({ role: 'system', kind: 'event', text: `${action === 'end' ? 'end' : 'hand-off'} requested by the agent: ${reason}` }),
+    requested: (action, reason) => this.writes.record({ role: 'system', kind: 'event', text: `${action === 'end' ? 'end' : 'hand-off'} requested by the agent: ${reason}` }),
     canTransfer: () => !this.ended && this.transferTarget() !== undefined,
   });
   /** How many of the next responses are legal notices (disclosure, recording notice) that must not be cut. */
@@ -57,7 +57,8 @@ export class Conversation {
   private readonly replies: ReplyDelivery;
   private readonly timing: TurnTiming;
   private ending: Promise<void> | null = null;
-  private writes: Promise<void> = Promise.resolve();
+  /** The record and transcript, written in order. */
+  private readonly writes: ConversationWrites;
 
   constructor(private readonly deps: ConversationDeps) {
     const { connection } = deps;
@@ -65,6 +66,7 @@ export class Conversation {
     this.channel = connection.channel;
     this.locale = deps.locale;
     this.log = deps.log.child({ conversationId: this.id, channel: this.channel });
+    this.writes = new ConversationWrites(deps.records, this.id, this.log, () => this.locale);
     // A chat that wakes up again carries on with the agent, context and figures its record holds.
     const previous = deps.resumed ? deps.previous : undefined;
     this.stats = new ConversationStatsCollector(previous?.stats);
@@ -76,8 +78,8 @@ export class Conversation {
         session: () => this.session,
         ended: () => this.ended,
         renew: (reason) => this.link.renew(reason),
-        record: (entry) => this.record(entry),
-        updateRecord: (patch) => this.updateRecord(patch),
+        record: (entry) => this.writes.record(entry),
+        updateRecord: (patch) => this.writes.update(patch),
         audit: (input) => this.compliance.audit(input),
         handedOff: () => this.stats.handOff(),
       },
@@ -103,7 +105,7 @@ export class Conversation {
         ended: () => this.ended,
         playing: () => this.playout.playing,
         fillerText: (locale) => deps.translate(locale, 'common:checking'),
-        record: (entry) => this.record(entry),
+        record: (entry) => this.writes.record(entry),
         audit: (input) => this.compliance.audit(input),
         fallBack: (reason) => this.link.switchToFallback(reason),
         resultSent: () => this.afterReply.resultSent(),
@@ -117,7 +119,7 @@ export class Conversation {
       session: () => this.session,
       locale: () => this.locale,
       followLanguage: (text) => this.followLanguage(text),
-      record: (entry) => this.record(entry),
+      record: (entry) => this.writes.record(entry),
       turnEnded: () => this.customerTurnEnded(),
       audioSent: (ms) => this.stats.inputAudio(this.link.modelName, ms),
       ...(deps.redactModelInput ? { redact: deps.redactModelInput } : {}),
@@ -129,7 +131,7 @@ export class Conversation {
       ...(deps.fallbackModel ? { fallback: deps.fallbackModel } : {}),
       ...(deps.prewarmed ? { prewarmed: deps.prewarmed } : {}),
       open: async (model) => {
-        await this.writes; // the new session must see every transcript entry written so far
+        await this.writes.flushed(); // the new session must see every transcript entry written so far
         return deps.openSession(model, this.locale, this.agents.agent, this.agents.context);
       },
       onEvent: (event) => this.onModelEvent(event),
@@ -161,7 +163,7 @@ export class Conversation {
     this.maxDurationTimer = setTimeout(() => void this.end('max_duration'), settings.maxDurationMs);
     this.maxDurationTimer.unref();
     // A chat that wakes up again keeps its first start: its duration runs from there.
-    this.updateRecord({ status: 'live', ...(this.deps.resumed ? {} : { startedAt: this.timing.startedAt }), locale: this.locale, model: this.deps.model.name });
+    this.writes.update({ status: 'live', ...(this.deps.resumed ? {} : { startedAt: this.timing.startedAt }), locale: this.locale, model: this.deps.model.name });
     let fallbackReason: string | null;
     try {
       ({ fallbackReason } = await this.link.start());
@@ -180,12 +182,12 @@ export class Conversation {
       return;
     }
     const disclosure = this.deps.translate(this.locale, 'common:disclosure', { business: settings.businessName });
-    this.record({ role: 'assistant', kind: 'disclosure', text: disclosure });
+    this.writes.record({ role: 'assistant', kind: 'disclosure', text: disclosure });
     this.noticesToProtect = this.compliance.recording ? 2 : 1;
     session.say(disclosure);
     if (this.compliance.recording) {
       const notice = this.deps.translate(this.locale, 'common:recordingNotice');
-      this.record({ role: 'assistant', kind: 'disclosure', text: notice });
+      this.writes.record({ role: 'assistant', kind: 'disclosure', text: notice });
       session.say(notice);
     }
     this.compliance.disclosed(this.locale);
@@ -203,10 +205,10 @@ export class Conversation {
     if (!enabled || enabled.length < 2) return;
     const next = languageForReply(text, this.locale, enabled);
     if (next === this.locale) return;
-    this.record({ role: 'system', kind: 'event', text: `language: ${this.locale} -> ${next}` });
+    this.writes.record({ role: 'system', kind: 'event', text: `language: ${this.locale} -> ${next}` });
     this.locale = next;
     this.session?.setLocale(next, this.agents.instructions(next));
-    this.updateRecord({ locale: next });
+    this.writes.update({ locale: next });
   }
 
   /** Ends the conversation once; safe to call from any path (hang-up, model, timer, shutdown). */
@@ -288,7 +290,7 @@ export class Conversation {
         return;
       case 'transcript':
         if (event.role === 'user') this.followLanguage(event.text);
-        this.record({ role: event.role, kind: 'speech', text: event.text });
+        this.writes.record({ role: event.role, kind: 'speech', text: event.text });
         this.replies.transcript(event.role, event.text);
         return;
       case 'tool_call':
@@ -305,18 +307,18 @@ export class Conversation {
         return;
       case 'locale_changed':
         this.locale = event.locale;
-        this.updateRecord({ locale: event.locale });
+        this.writes.update({ locale: event.locale });
         return;
       case 'warning':
         if (event.code === 'recording_opt_out') {
-          this.record({ role: 'system', kind: 'event', text: 'recording opt-out' });
+          this.writes.record({ role: 'system', kind: 'event', text: 'recording opt-out' });
           return this.compliance.optedOutOfRecording();
         }
         this.log.warn({ code: event.code, reason: event.message }, 'model warning');
         return;
       case 'reconnected':
         this.deps.metrics.modelSwitched('reconnected', this.link.modelName, event.reason);
-        this.record({ role: 'system', kind: 'event', text: `model reconnected: ${event.reason}` });
+        this.writes.record({ role: 'system', kind: 'event', text: `model reconnected: ${event.reason}` });
         return;
       case 'closed': // failures are handled by the link (reconnect, fallback); a clean close needs nothing
         return;
@@ -350,7 +352,7 @@ export class Conversation {
     if (heard.itemId && this.session?.capabilities.truncation) this.session.truncate(heard.itemId, Math.floor(heard.playedMs));
     this.stats.bargeIn();
     this.deps.metrics.bargeIns.labels(this.channel).inc();
-    this.record({ role: 'system', kind: 'event', text: `barge-in (${cause}) after ${Math.round(heard.playedMs)} ms` });
+    this.writes.record({ role: 'system', kind: 'event', text: `barge-in (${cause}) after ${Math.round(heard.playedMs)} ms` });
   }
 
   private onModelSwitched(kind: SwitchKind, reason: string, interruptedResponse: boolean): void {
@@ -368,8 +370,8 @@ export class Conversation {
   /** Counts a switch of model session and keeps it in the transcript and the record. */
   private noteModelSwitch(kind: SwitchKind, reason: string): void {
     if (kind !== 'renewed') this.deps.metrics.modelSwitched(kind, this.deps.model.name, reason);
-    this.record({ role: 'system', kind: 'event', text: `model ${kind}: ${reason}` });
-    this.updateRecord({ model: this.link.modelName, ...(kind === 'fallback' ? { fallbackReason: reason } : {}) });
+    this.writes.record({ role: 'system', kind: 'event', text: `model ${kind}: ${reason}` });
+    this.writes.update({ model: this.link.modelName, ...(kind === 'fallback' ? { fallbackReason: reason } : {}) });
   }
 
   /** Tells the customer, in their language, that the simpler assistant is taking over. */
@@ -384,10 +386,10 @@ export class Conversation {
     const to = this.transferTarget();
     if (to === undefined) {
       this.log.warn({ reason }, 'transfer requested but no transfer target is configured for this channel');
-      this.record({ role: 'system', kind: 'event', text: 'transfer unavailable' });
+      this.writes.record({ role: 'system', kind: 'event', text: 'transfer unavailable' });
       return;
     }
-    this.record({ role: 'system', kind: 'event', text: `transferred: ${reason}` });
+    this.writes.record({ role: 'system', kind: 'event', text: `transferred: ${reason}` });
     this.stats.handedToPerson();
     this.compliance.audit({ type: 'handoff', detail: { reason } });
     connection.send({ type: 'transfer', to, reason });
@@ -407,24 +409,6 @@ export class Conversation {
     if (!this.ended) await action();
   }
 
-  /** Record updates go through the write queue: in order with the transcript, never after the final one. */
-  private updateRecord(patch: Partial<ConversationRecord>): void {
-    this.writes = this.writes
-      .then(() => this.deps.records.update(this.id, patch))
-      .then(
-        () => undefined,
-        (error: unknown) => this.log.error({ err: describeError(error) }, 'conversation record update failed'),
-      );
-  }
-
-  private record(entry: Omit<TranscriptEntry, 'at'>): void {
-    const full: TranscriptEntry = { at: Date.now(), ...entry };
-    // One queue keeps the transcript in order and lets end() wait for every write.
-    this.writes = this.writes
-      .then(() => this.deps.records.appendTranscript(this.id, full, this.locale))
-      .catch((error) => this.log.error({ err: describeError(error) }, 'transcript write failed'));
-  }
-
   private async finish(reason: string): Promise<void> {
     const { connection, records, metrics } = this.deps;
     clearTimeout(this.maxDurationTimer);
@@ -441,8 +425,8 @@ export class Conversation {
     } catch (error) {
       this.log.warn({ err: describeError(error) }, 'model session close failed');
     }
-    this.record({ role: 'system', kind: 'event', text: `ended: ${reason}` });
-    await this.writes;
+    this.writes.record({ role: 'system', kind: 'event', text: `ended: ${reason}` });
+    await this.writes.flushed();
     try {
       // A live call lasts until now; a chat until its last message (it closes after an idle wait).
       this.stats.partEnded(this.timing.startedAt, connection.capabilities.audio ? Date.now() : undefined);
