@@ -2,7 +2,7 @@
 // session for the same conversation. These tests check, against the protocol-level fake, that such a session
 // resumes the stored server context only when it was set up for the same agent (instructions and tool
 // declarations), and otherwise starts fresh with the history, so the previous agent never comes back.
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { defineTool } from '../../core/tool.ts';
@@ -10,10 +10,8 @@ import type { AnyToolSpec } from '../../core/tool.ts';
 import { ModelUnavailableError } from '../../core/model.ts';
 import type { HistoryItem } from '../../core/model.ts';
 import { MemoryStore } from '../../store/memory-store.ts';
-import { FAKE_GEMINI_API_KEY, startFakeGeminiLive } from '../../../test/fakes/gemini-live-server.ts';
-import type { FakeGeminiLive } from '../../../test/fakes/gemini-live-server.ts';
 import { handleKey, parseStoredHandle, setupHash } from './resumption.ts';
-import { eventually, geminiModel, openHarness } from './test-harness.ts';
+import { eventually, fakeLiveForFile } from './test-harness.ts';
 import type { Harness } from './test-harness.ts';
 
 const ROUTER = 'You are the front desk of Asha Clinic. Send callers who want an appointment to the booking desk.';
@@ -27,22 +25,12 @@ const HISTORY: HistoryItem[] = [
   { role: 'assistant', text: 'Let me pass you to our booking desk.', at: 2 },
 ];
 
-let fake: FakeGeminiLive;
-const open: Harness[] = [];
-
-before(async () => {
-  fake = await startFakeGeminiLive();
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((h) => h.session.close()));
-  assert.deepEqual(fake.violations.splice(0), [], 'the fake saw protocol violations');
-});
-after(() => fake.close());
+const live = await fakeLiveForFile();
+const fake = live.fake;
 
 /** A session of the conversation served by `instructions` and `tools`; its connection is the latest one. */
 async function agentSession(store: MemoryStore, conversationId: string, instructions: string, tools: readonly AnyToolSpec[], history: readonly HistoryItem[] = []) {
-  const h = await openHarness(geminiModel(fake.url, FAKE_GEMINI_API_KEY), { store, conversationId, instructions, tools, history });
-  open.push(h);
+  const h = await live.open({ store, conversationId, instructions, tools, history });
   return { h, connection: fake.connections.at(-1)! };
 }
 
@@ -140,8 +128,8 @@ test('a bare handle stored without its setup is not resumed: fresh with the hist
 test('a tool that cannot be declared to Live refuses the session as invalid_tools, to fall back on', async () => {
   const opaque = defineTool('opaque', 'No JSON Schema.', { '~standard': { version: 1, vendor: 'none', validate: (value: unknown) => ({ value }) } }, async () => 1);
   const before = fake.connections.length;
-  const error = await openHarness(geminiModel(fake.url, FAKE_GEMINI_API_KEY), { tools: [book, opaque] }).then(
-    (h) => (open.push(h), undefined),
+  const error = await live.open({ tools: [book, opaque] }).then(
+    () => undefined,
     (caught: unknown) => caught,
   );
   assert.ok(error instanceof ModelUnavailableError, `expected ModelUnavailableError, got ${String(error)}`);

@@ -2,7 +2,7 @@
 // latest handle, after the old one closed, same session object), dropped sockets, refused keys and quotas at the
 // upgrade or in a close frame, unreachable or silent servers, and the keepalive that must tolerate slow pongs but
 // notice a dead connection. Keepalive figures are scaled down 100 times (15 s / 45 s become 100 ms / 450 ms).
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -10,31 +10,17 @@ import { WebSocketServer } from 'ws';
 import { rmsDbfs } from '../../audio/pcm.ts';
 import { ModelUnavailableError } from '../../core/model.ts';
 import type { ModelFailure } from '../../core/model.ts';
-import { FAKE_GEMINI_API_KEY, startFakeGeminiLive } from '../../../test/fakes/gemini-live-server.ts';
-import type { FakeGeminiLive } from '../../../test/fakes/gemini-live-server.ts';
+import { FAKE_GEMINI_API_KEY } from '../../../test/fakes/gemini-live-server.ts';
 import type { GeminiLiveModelOptions } from './gemini-model.ts';
 import { handleKey, parseStoredHandle } from './resumption.ts';
-import { eventually, geminiModel, openHarness, sendTone, sessionOptions, sleep } from './test-harness.ts';
+import { eventually, fakeLiveForFile, geminiModel, sendTone, sessionOptions, sleep, type openHarness } from './test-harness.ts';
 import type { Harness } from './test-harness.ts';
 
-let fake: FakeGeminiLive;
-const open: Harness[] = [];
-
-before(async () => {
-  fake = await startFakeGeminiLive();
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((h) => h.session.close()));
-  fake.refuse(undefined);
-  fake.pongDelay(0);
-  assert.deepEqual(fake.violations.splice(0), [], 'the fake saw protocol violations');
-});
-after(() => fake.close());
+const live = await fakeLiveForFile();
+const fake = live.fake;
 
 async function harness(options: Partial<GeminiLiveModelOptions> = {}, overrides: Parameters<typeof openHarness>[1] = {}): Promise<Harness> {
-  const h = await openHarness(geminiModel(fake.url, FAKE_GEMINI_API_KEY, options), overrides);
-  open.push(h);
-  return h;
+  return live.open(overrides, options);
 }
 
 async function refusal(connect: Promise<unknown>): Promise<ModelFailure> {

@@ -1,33 +1,21 @@
 // Gemini Live through the ModelSession contract against the protocol-level fake: what the setup declares, history
 // and resumption handles, caller audio at 16 kHz, spoken answers with transcripts, tool calls, barge-in and
 // cancellation, chat sessions. Every test ends with the fake having seen no protocol violation.
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmsDbfs } from '../../audio/pcm.ts';
 import { appointmentTools } from '../../agent/tools/appointments.ts';
 import { MemoryStore } from '../../store/memory-store.ts';
-import { FAKE_GEMINI_API_KEY, startFakeGeminiLive } from '../../../test/fakes/gemini-live-server.ts';
-import type { FakeGeminiLive } from '../../../test/fakes/gemini-live-server.ts';
+import { FAKE_GEMINI_API_KEY } from '../../../test/fakes/gemini-live-server.ts';
 import { formatStoredHandle, handleKey, HANDLE_TTL_MS, parseStoredHandle, setupHash } from './resumption.ts';
-import { eventually, geminiModel, HALF_CASCADE_MODEL, openHarness, sendTone, TEST_MODEL } from './test-harness.ts';
+import { eventually, fakeLiveForFile, HALF_CASCADE_MODEL, sendTone, TEST_MODEL, type openHarness } from './test-harness.ts';
 import type { Harness } from './test-harness.ts';
 
-let fake: FakeGeminiLive;
-const open: Harness[] = [];
-
-before(async () => {
-  fake = await startFakeGeminiLive();
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((h) => h.session.close()));
-  assert.deepEqual(fake.violations.splice(0), [], 'the fake saw protocol violations');
-});
-after(() => fake.close());
+const live = await fakeLiveForFile();
+const fake = live.fake;
 
 async function harness(overrides: Parameters<typeof openHarness>[1] = {}): Promise<Harness> {
-  const h = await openHarness(geminiModel(fake.url, FAKE_GEMINI_API_KEY), overrides);
-  open.push(h);
-  return h;
+  return live.open(overrides);
 }
 
 const latestConnection = () => fake.connections.at(-1)!;
@@ -62,7 +50,7 @@ test('setup: model, audio modality, voice, instructions, tools, transcription, r
 });
 
 test('setup on a half-cascade model carries the speech language of the locale', async () => {
-  await openHarness(geminiModel(fake.url, FAKE_GEMINI_API_KEY, { model: HALF_CASCADE_MODEL }), { locale: 'hi-IN' }).then((h) => open.push(h));
+  await live.open({ locale: 'hi-IN' }, { model: HALF_CASCADE_MODEL });
   assert.deepEqual(latestConnection().setup?.generationConfig.speechConfig, { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Kore' } }, languageCode: 'hi-IN' });
 });
 
@@ -247,8 +235,7 @@ test('cancelResponse() ends the response at once and drops the rest of the turn;
 });
 
 test('chat sessions on a half-cascade model ask for TEXT and get transcripts without audio', async () => {
-  const h = await openHarness(geminiModel(fake.url, FAKE_GEMINI_API_KEY, { model: HALF_CASCADE_MODEL }), { audioOutput: false, channel: 'whatsapp' });
-  open.push(h);
+  const h = await live.open({ audioOutput: false, channel: 'whatsapp' }, { model: HALF_CASCADE_MODEL });
   const setup = latestConnection().setup!;
   assert.deepEqual(setup.generationConfig.responseModalities, ['TEXT']);
   assert.equal(setup.generationConfig.speechConfig, undefined);

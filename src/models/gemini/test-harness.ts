@@ -1,5 +1,8 @@
-// Test support for the Gemini Live tests (not used by the gateway): a session against the fake server with its
-// events recorded (test/session-recorder.ts: waits on events in order, the audio heard), and caller audio to send.
+// Test support for the Gemini Live tests (not used by the gateway): one fake server per test file, sessions against
+// it with their events recorded (test/session-recorder.ts: waits on events in order, the audio heard), and caller
+// audio to send.
+import assert from 'node:assert/strict';
+import { after, afterEach } from 'node:test';
 import { FRAME_SAMPLES } from '../../core/audio.ts';
 import type { ModelSession, ModelSessionOptions, RealtimeModel } from '../../core/model.ts';
 import { sine } from '../../audio/pcm.ts';
@@ -7,6 +10,7 @@ import { silentLogger } from '../../log.ts';
 import { MemoryStore } from '../../store/memory-store.ts';
 import { recordSession, type SessionRecorder } from '../../../test/session-recorder.ts';
 import { pollFor } from '../../../test/wait.ts';
+import { FAKE_GEMINI_API_KEY, startFakeGeminiLive, type FakeGeminiLive } from '../../../test/fakes/gemini-live-server.ts';
 import { createGeminiLiveModel } from './gemini-model.ts';
 import type { GeminiLiveModelOptions } from './gemini-model.ts';
 
@@ -62,4 +66,35 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 /** Polls `check` every 10 ms until it holds or `timeoutMs` passes. */
 export async function eventually(check: () => boolean, timeoutMs = 3000, what = 'condition'): Promise<void> {
   await pollFor(what, () => (check() ? true : undefined), { timeoutMs, intervalMs: 10 });
+}
+
+export interface FakeLiveForFile {
+  /** The file's fake server. */
+  readonly fake: FakeGeminiLive;
+  /** A session on a model pointed at the fake, closed after the test. */
+  open(overrides?: Partial<ModelSessionOptions>, model?: Partial<GeminiLiveModelOptions>): Promise<Harness>;
+}
+
+/**
+ * Starts the file's fake Live server and registers its hooks: every session closed after each test, the fake's test
+ * settings (refusals, pong delay) reset, no protocol violation let pass unnoticed, and the server closed at the end.
+ */
+export async function fakeLiveForFile(): Promise<FakeLiveForFile> {
+  const fake = await startFakeGeminiLive();
+  const open: Harness[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((h) => h.session.close()));
+    fake.refuse(undefined);
+    fake.pongDelay(0);
+    assert.deepEqual(fake.violations.splice(0), [], 'the fake saw protocol violations');
+  });
+  after(() => fake.close());
+  return {
+    fake,
+    open: async (overrides = {}, model = {}) => {
+      const h = await openHarness(geminiModel(fake.url, FAKE_GEMINI_API_KEY, model), overrides);
+      open.push(h);
+      return h;
+    },
+  };
 }
