@@ -11,7 +11,7 @@ import { runTool } from '../../agent/tool-runner.ts';
 import { appointmentTools } from '../../agent/tools/appointments.ts';
 import { faqTool } from '../../agent/tools/faq.ts';
 import { initI18n, t } from '../../i18n/i18n.ts';
-import { silentLogger } from '../../log.ts';
+import { localSessionOptions } from './local-test-kit.ts';
 import { MemoryStore } from '../../store/memory-store.ts';
 import { recordSession, type SessionRecorder } from '../../../test/session-recorder.ts';
 import { createLocalModel } from './local-model.ts';
@@ -77,17 +77,7 @@ interface Harness extends SessionRecorder {
 async function open(locale: string, overrides: Partial<ModelSessionOptions> = {}, from: LocalModel = model): Promise<Harness> {
   const store = new MemoryStore();
   stores.push(store);
-  const session = await from.connect({
-    conversationId: `conv-${Math.random()}`,
-    channel: 'whatsapp',
-    locale,
-    instructions: '',
-    tools: [...tools.values()],
-    history: [],
-    audioOutput: false,
-    log: silentLogger,
-    ...overrides,
-  });
+  const session = await from.connect(localSessionOptions(locale, [...tools.values()], overrides));
   return {
     session,
     ...recordSession(session, 10_000),

@@ -15,7 +15,7 @@ import { appointmentTools } from '../../agent/tools/appointments.ts';
 import { markPaid } from '../../agent/tools/booking-records.ts';
 import { DEFAULT_KNOWLEDGE_DIR, faqTool, loadKnowledgeFile } from '../../agent/tools/faq.ts';
 import { initI18n, supportedLocales, t } from '../../i18n/i18n.ts';
-import { silentLogger } from '../../log.ts';
+import { localSessionOptions } from './local-test-kit.ts';
 import { MemoryStore } from '../../store/memory-store.ts';
 import { recordSession, type SessionRecorder } from '../../../test/session-recorder.ts';
 import { createLocalModel } from './local-model.ts';
@@ -56,17 +56,7 @@ interface Harness extends SessionRecorder {
 async function open(locale: string, overrides: Partial<ModelSessionOptions> = {}, tools: readonly AnyToolSpec[] = team.get('router')!.tools, run = runnable): Promise<Harness> {
   const store = new MemoryStore();
   stores.push(store);
-  const session = await model.connect({
-    conversationId: `conv-${Math.random()}`,
-    channel: 'whatsapp',
-    locale,
-    instructions: '',
-    tools,
-    history: [],
-    audioOutput: false,
-    log: silentLogger,
-    ...overrides,
-  });
+  const session = await model.connect(localSessionOptions(locale, tools, overrides));
   const recorder = recordSession(session, 10_000);
   const handOffs: Harness['handOffs'] = [];
   const control: ConversationControl = {

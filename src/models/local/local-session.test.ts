@@ -10,7 +10,7 @@ import { rmsDbfs } from '../../audio/pcm.ts';
 import { runTool } from '../../agent/tool-runner.ts';
 import { appointmentTools } from '../../agent/tools/appointments.ts';
 import { faqTool } from '../../agent/tools/faq.ts';
-import { silentLogger } from '../../log.ts';
+import { localSessionOptions } from './local-test-kit.ts';
 import { MemoryStore } from '../../store/memory-store.ts';
 import { recordSession, type SessionRecorder } from '../../../test/session-recorder.ts';
 import { createLocalModel } from './local-model.ts';
@@ -45,17 +45,7 @@ interface Harness extends SessionRecorder {
 async function open(overrides: Partial<ModelSessionOptions> = {}): Promise<Harness> {
   const store = new MemoryStore();
   stores.push(store);
-  const session = await model.connect({
-    conversationId: `conv-${Math.random()}`,
-    channel: 'test',
-    locale: 'en',
-    instructions: '',
-    tools: [...tools.values()],
-    history: [],
-    audioOutput: true,
-    log: silentLogger,
-    ...overrides,
-  });
+  const session = await model.connect(localSessionOptions('en', [...tools.values()], { channel: 'test', audioOutput: true, ...overrides }));
   const harness: Harness = {
     session,
     ...recordSession(session, 10_000),
