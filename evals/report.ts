@@ -4,6 +4,7 @@
 // overall p95 is the cloud fake's; the local engine's own would go unwatched). Latency also gets LATENCY_SLACK_MS of
 // absolute slack: 10% of a figure of a few dozen milliseconds is less than the machine's scheduling noise.
 import { cpus } from 'node:os';
+import { nearestRank } from '../src/analytics/percentile.ts';
 import type { ScenarioResult } from './run-scenario.ts';
 
 export const RELATIVE_TOLERANCE = 0.1;
@@ -41,11 +42,7 @@ export function allRegressions(results: readonly ScenarioResult[], baseline: Bas
   return problems;
 }
 
-export function p95(samples: readonly number[]): number | null {
-  if (samples.length === 0) return null;
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.ceil(0.95 * sorted.length) - 1]!;
-}
+export const p95 = (samples: readonly number[]): number | null => nearestRank(samples, 95);
 
 export function figuresOf(results: readonly ScenarioResult[]): Figures {
   const costs = results.flatMap((result) => (result.analytics ? [result.analytics.costUsd] : []));

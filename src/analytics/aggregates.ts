@@ -2,6 +2,7 @@
 // channel, language, day or outcome). Pure: the caller reads the conversations, this only counts.
 import type { AggregateRow, ConversationAnalytics, GroupBy } from './analytics-types.ts';
 import { channelLabel, intentLabel, languageLabel, outcomeLabel } from './labels.ts';
+import { rankOfSorted } from './percentile.ts';
 
 export interface Aggregates {
   readonly total: AggregateRow;
@@ -67,18 +68,12 @@ export function row(key: string, members: readonly ConversationAnalytics[], days
     escalationRate: rate(escalated),
     meanResolutionMs: completedDurations.length === 0 ? null : Math.round(sum(completedDurations) / completedDurations.length),
     meanSentiment: conversations === 0 ? null : round(sum(members.map((item) => item.sentiment)) / conversations, 3),
-    turnLatencyP50Ms: rankOf(latencies, 50),
-    turnLatencyP95Ms: rankOf(latencies, 95),
+    turnLatencyP50Ms: rankOfSorted(latencies, 50),
+    turnLatencyP95Ms: rankOfSorted(latencies, 95),
     meanCostUsd: conversations === 0 ? null : round(totalCostUsd / conversations, 6),
     totalCostUsd: round(totalCostUsd, 6),
     trend,
   };
-}
-
-/** Nearest-rank percentile of samples already sorted ascending; null when there are none. */
-function rankOf(sorted: Float64Array, percentile: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.max(1, Math.ceil((percentile / 100) * sorted.length)) - 1]!;
 }
 
 function sum(values: readonly number[]): number {

@@ -1,5 +1,6 @@
 // Keeps the most recent samples of a latency in a fixed ring, for exact percentiles in benchmarks and the admin
 // view (Prometheus histograms only give buckets). Recording allocates nothing.
+import { rankOfSorted } from './percentile.ts';
 
 export class LatencyRecorder {
   private readonly samples: Float64Array;
@@ -22,10 +23,7 @@ export class LatencyRecorder {
 
   /** The p-th percentile (0-100) of the samples kept, or NaN when there are none. */
   percentile(p: number): number {
-    if (this.filled === 0) return Number.NaN;
-    const sorted = this.samples.slice(0, this.filled).sort();
-    const index = Math.min(this.filled - 1, Math.max(0, Math.ceil((p / 100) * this.filled) - 1));
-    return sorted[index] ?? Number.NaN;
+    return rankOfSorted(this.samples.slice(0, this.filled).sort(), p) ?? Number.NaN;
   }
 
   clear(): void {

@@ -20,6 +20,7 @@ import { classifyIntent, scoreSentiment, sentimentLabel } from './lexicon.ts';
 import { businessToolsSucceeded, intentFromTools, outcomeOf } from './outcome.ts';
 import { templateSummary } from './summary.ts';
 import type { TextModel, TextModelResult } from './text-model.ts';
+import { nearestRank } from '../percentile.ts';
 
 export interface AnalysisInput {
   readonly record: ConversationRecord;
@@ -33,14 +34,6 @@ export interface AnalysisOptions {
   readonly now?: () => number;
   /** Applied to the text model's summary before it is kept: a model may repeat an identifier it was shown. */
   readonly redact?: (text: string, locale: string) => string;
-}
-
-/** Nearest-rank percentile: the smallest sample with at least p% of the samples at or below it; null without samples. */
-export function nearestRank(samples: readonly number[], percentile: number): number | null {
-  if (samples.length === 0) return null;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((percentile / 100) * sorted.length));
-  return sorted[rank - 1]!;
 }
 
 export async function analyzeConversation(input: AnalysisInput, options: AnalysisOptions = {}): Promise<ConversationAnalytics> {
