@@ -206,7 +206,7 @@ export class ConversationRecords {
   ): Promise<{ readonly text: string; readonly findings?: number; readonly kinds?: string } | undefined> {
     const redact = this.options.redact!;
     const result = redact(entry.text, locale ?? (await this.get(id))?.locale);
-    const text = typeof result === 'string' ? result : result.text;
+    const text = textOf(result);
     if (text === entry.text) return undefined;
     if (typeof result === 'string') return { text };
     const kinds = [...new Set(result.findings.map(kindOf).filter((kind): kind is string => kind !== undefined))].sort().join(',');
